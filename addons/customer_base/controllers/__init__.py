@@ -1,0 +1,3 @@
+from . import personal_data
+from . import api
+from . import registration

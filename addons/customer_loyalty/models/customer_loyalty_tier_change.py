@@ -1,0 +1,39 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import _, fields, models
+
+
+class CustomerLoyaltyTierChange(models.Model):
+    _name = "customer.loyalty.tier.change"
+    _description = "Loyalty Tier Change"
+    _order = "date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    old_tier_id = fields.Many2one("customer.loyalty.tier", string="From", readonly=True)
+    new_tier_id = fields.Many2one("customer.loyalty.tier", string="To", readonly=True)
+    direction = fields.Selection(
+        [("up", "Promotion"), ("down", "Demotion")], required=True, readonly=True
+    )
+    reason = fields.Char(required=True, readonly=True)
+    purchase_amount = fields.Monetary(
+        readonly=True, currency_field="currency_id", help="Purchases over the tier window."
+    )
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id, readonly=True
+    )
+
+    def _notify_vip(self):
+        """Ask the salesperson to welcome the customers promoted to a VIP tier."""
+        for change in self:
+            partner = change.partner_id
+            partner.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=(partner.user_id or self.env.user).id,
+                summary=_("%s is now a VIP customer", partner.display_name),
+                note=_(
+                    "Promoted to the %s tier: a personal welcome and a gift are due.",
+                    change.new_tier_id.name,
+                ),
+            )

@@ -1,0 +1,244 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+
+PROFILE_FIELDS = {"birth_day", "birth_month", "email", "consent_personal_data"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    bonus_card_ids = fields.One2many(
+        "loyalty.card",
+        "partner_id",
+        string="Bonus Cards",
+        domain=[("is_bonus_card", "=", True)],
+        readonly=True,
+    )
+    loyalty_card_id = fields.Many2one(
+        "loyalty.card",
+        string="Bonus Card",
+        compute="_compute_loyalty_card_id",
+        search="_search_loyalty_card_id",
+        compute_sudo=True,
+    )
+    loyalty_card_code = fields.Char(
+        related="loyalty_card_id.code", string="Bonus Card Number", compute_sudo=True
+    )
+    loyalty_points = fields.Float(
+        related="loyalty_card_id.points", string="Bonus Points", compute_sudo=True
+    )
+    loyalty_history_count = fields.Integer(
+        compute="_compute_loyalty_history_count", compute_sudo=True, string="Points History"
+    )
+    loyalty_tier_id = fields.Many2one(
+        "customer.loyalty.tier",
+        string="Loyalty Tier",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    loyalty_tier_date = fields.Date(string="Tier Since", readonly=True, copy=False)
+    loyalty_tier_review_date = fields.Date(readonly=True, copy=False)
+    loyalty_tier_change_ids = fields.One2many(
+        "customer.loyalty.tier.change", "partner_id", string="Tier Changes", readonly=True
+    )
+
+    @api.depends("bonus_card_ids.active", "bonus_card_ids.state")
+    def _compute_loyalty_card_id(self):
+        for partner in self:
+            partner.loyalty_card_id = partner.bonus_card_ids.filtered(
+                lambda card: card.active and card.state == "active"
+            )[:1]
+
+    def _search_loyalty_card_id(self, operator, value):
+        return [("bonus_card_ids", operator, value)]
+
+    def _compute_loyalty_history_count(self):
+        history_counts = dict(
+            self.env["loyalty.history"]._read_group(
+                [("partner_id", "in", self.ids), ("is_bonus_card", "=", True)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.loyalty_history_count = history_counts.get(partner, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        program = self.env["loyalty.program"]._get_bonus_program()
+        if program.bonus_card_issue_policy == "registration":
+            registered = partners.filtered("customer_registration_date")
+            self.env["loyalty.card"]._issue_bonus_cards(registered)
+        return partners
+
+    def write(self, vals):
+        unregistered = (
+            self.filtered(lambda p: not p.customer_registration_date)
+            if vals.get("customer_registration_date")
+            else self.browse()
+        )
+        result = super().write(vals)
+        if unregistered:
+            program = self.env["loyalty.program"]._get_bonus_program()
+            if program.bonus_card_issue_policy == "registration":
+                self.env["loyalty.card"]._issue_bonus_cards(unregistered)
+        if PROFILE_FIELDS & set(vals):
+            self._give_profile_bonus()
+        return result
+
+    def _give_profile_bonus(self):
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("is_bonus_card", "=", True),
+                    ("profile_bonus_given", "=", False),
+                ]
+            )
+        )
+        cards._give_profile_bonus()
+
+    def action_issue_bonus_card(self):
+        self.env["loyalty.card"].check_access("create")
+        cards = self.env["loyalty.card"]._issue_bonus_cards(self)
+        if len(self) == 1 and cards:
+            return self.action_view_bonus_card()
+        return True
+
+    def action_view_bonus_card(self):
+        self.ensure_one()
+        return {
+            "name": _("Bonus Card"),
+            "type": "ir.actions.act_window",
+            "res_model": "loyalty.card",
+            "view_mode": "form",
+            "res_id": self.loyalty_card_id.id,
+        }
+
+    def action_view_loyalty_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_loyalty.action_loyalty_history"
+        )
+        action["domain"] = [("partner_id", "=", self.id), ("is_bonus_card", "=", True)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Tiers
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_trailing_purchase_amounts(self, date_from, company, partners=None):
+        """{commercial partner id: confirmed purchases since date_from, company currency}."""
+        self.env["sale.order"].flush_model(
+            ["partner_id", "state", "date_order", "amount_total", "currency_rate", "company_id"]
+        )
+        partner_filter = "AND partner.commercial_partner_id IN %(partner_ids)s" if partners else ""
+        self.env.cr.execute(
+            f"""
+            SELECT partner.commercial_partner_id,
+                   SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+              FROM sale_order so
+              JOIN res_partner partner ON partner.id = so.partner_id
+             WHERE so.state = 'sale'
+               AND so.date_order >= %(date_from)s
+               AND so.company_id = %(company_id)s
+               {partner_filter}
+             GROUP BY partner.commercial_partner_id
+            """,
+            {
+                "date_from": date_from,
+                "company_id": company.id,
+                "partner_ids": tuple(partners.ids) if partners else (),
+            },
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _review_loyalty_tier(self, allow_demotion=False, reason=None):
+        """Move the commercial partners to the tier their trailing purchases earn.
+
+        Promotions happen at once; demotions only when allowed (the nightly
+        review) and at most once per demotion period.
+        """
+        partners = self.commercial_partner_id
+        if not partners:
+            return self.env["customer.loyalty.tier.change"]
+        company = self.env.company
+        program = self.env["loyalty.program"]._get_bonus_program(company)
+        window = program.bonus_tier_window_months or 12
+        demotion_months = program.bonus_tier_demotion_months if program else 12
+        today = fields.Date.context_today(self)
+        amounts = self._get_trailing_purchase_amounts(
+            today - relativedelta(months=window), company, partners
+        )
+        tiers = self.env["customer.loyalty.tier"].search(
+            [("company_id", "=", company.id)], order="threshold_amount desc"
+        )
+        demotion_limit = today - relativedelta(months=demotion_months)
+        change_vals = []
+        for partner in partners:
+            amount = amounts.get(partner.id, 0.0)
+            new_tier = next((t for t in tiers if amount >= t.threshold_amount), tiers.browse())
+            old_tier = partner.loyalty_tier_id
+            if new_tier == old_tier:
+                continue
+            promotion = not old_tier or (
+                new_tier and new_tier.threshold_amount > old_tier.threshold_amount
+            )
+            if not promotion and (
+                not allow_demotion
+                or (partner.loyalty_tier_date and partner.loyalty_tier_date > demotion_limit)
+            ):
+                continue
+            partner.sudo().write({"loyalty_tier_id": new_tier.id, "loyalty_tier_date": today})
+            change_vals.append(
+                {
+                    "partner_id": partner.id,
+                    "date": today,
+                    "old_tier_id": old_tier.id,
+                    "new_tier_id": new_tier.id,
+                    "direction": "up" if promotion else "down",
+                    "purchase_amount": amount,
+                    "currency_id": company.currency_id.id,
+                    "reason": reason
+                    or (
+                        _("Purchases of the last %s months reached the tier threshold", window)
+                        if promotion
+                        else _("Purchases of the last %s months fell below the tier", window)
+                    ),
+                }
+            )
+        changes = self.env["customer.loyalty.tier.change"].sudo().create(change_vals)
+        changes.filtered(lambda c: c.direction == "up" and c.new_tier_id.is_vip)._notify_vip()
+        return changes
+
+    @api.model
+    def _cron_review_loyalty_tiers(self, batch_size=1000):
+        """Nightly review of every customer with a tier or recent purchases; resumes."""
+        company = self.env.company
+        program = self.env["loyalty.program"]._get_bonus_program(company)
+        today = fields.Date.context_today(self)
+        since = today - relativedelta(months=program.bonus_tier_window_months or 12)
+        buyer_ids = list(self._get_trailing_purchase_amounts(since, company))
+        todo = self.sudo().search(
+            [
+                "|",
+                ("id", "in", buyer_ids),
+                ("loyalty_tier_id", "!=", False),
+                "|",
+                ("loyalty_tier_review_date", "=", False),
+                ("loyalty_tier_review_date", "<", today),
+            ],
+            order="id",
+        )
+        batch, remaining = todo[:batch_size], todo[batch_size:]
+        changes = batch._review_loyalty_tier(allow_demotion=True)
+        batch.write({"loyalty_tier_review_date": today})
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(remaining))
+        return changes

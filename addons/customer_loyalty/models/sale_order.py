@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import float_compare, float_round
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------------
+    # Programs: tier promotions, earn multiplier, card required
+    # ------------------------------------------------------------------
+    def _get_customer_loyalty_tier(self):
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id.sudo().loyalty_tier_id
+
+    def _get_program_domain(self):
+        """Tier promotions only apply to the customers of their tier."""
+        domain = super()._get_program_domain()
+        tier = self._get_customer_loyalty_tier()
+        return expression.AND(
+            [
+                domain,
+                [
+                    "|",
+                    ("customer_loyalty_tier_id", "=", False),
+                    ("customer_loyalty_tier_id", "=", tier.id),
+                ],
+            ]
+        )
+
+    def _get_bonus_card(self):
+        self.ensure_one()
+        return (
+            self.env["loyalty.card"]
+            .sudo()
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("is_bonus_card", "=", True)], limit=1
+            )
+        )
+
+    def _program_check_compute_points(self, programs):
+        """Bonus points need an active card and follow the tier's multiplier."""
+        result = super()._program_check_compute_points(programs)
+        bonus_programs = [program for program in result if program.is_bonus_card]
+        if not bonus_programs:
+            return result
+        has_card = bool(self._get_bonus_card())
+        multiplier = self._get_customer_loyalty_tier().earn_multiplier or 1.0
+        for program in bonus_programs:
+            status = result[program]
+            if not has_card:
+                result[program] = {"error": _("The customer has no active bonus card.")}
+            elif "points" in status and multiplier != 1.0:
+                status["points"] = [
+                    float_round(points * multiplier, precision_digits=2, rounding_method="DOWN")
+                    for points in status["points"]
+                ]
+        return result
+
+    def _update_programs_and_rewards(self):
+        """Apply the tier discount automatically: it is the customer's right.
+
+        The points are computed again afterwards, on the discounted amount.
+        """
+        result = super()._update_programs_and_rewards()
+        tier_program = self._get_customer_loyalty_tier().program_id
+        if not tier_program or self.state not in ("draft", "sent"):
+            return result
+        reward = tier_program.reward_ids[:1]
+        coupon = self.coupon_point_ids.coupon_id.filtered(lambda c: c.program_id == tier_program)
+        if reward and coupon and reward not in self.order_line.reward_id:
+            if not self._apply_program_reward(reward, coupon[:1]).get("error"):
+                result = super()._update_programs_and_rewards()
+        return result
+
+    # ------------------------------------------------------------------
+    # Spending: at most a share of the order
+    # ------------------------------------------------------------------
+    def _get_bonus_payable_amount(self, reward):
+        """The largest amount bonus points may pay on this order."""
+        self.ensure_one()
+        base_lines = self.order_line.filtered(
+            lambda line: not (line.reward_id and line.reward_id.program_id.is_bonus_card)
+        )
+        total = sum(base_lines.mapped("price_total"))
+        return self.currency_id.round(max(total, 0.0) * reward.program_id.bonus_max_share / 100)
+
+    def _get_reward_values_discount(self, reward, coupon, **kwargs):
+        vals_list = super()._get_reward_values_discount(reward, coupon, **kwargs)
+        if not reward.program_id.is_bonus_card or not vals_list:
+            return vals_list
+        cap = self._get_bonus_payable_amount(reward)
+        discount = -sum(vals["price_unit"] * vals.get("product_uom_qty", 1) for vals in vals_list)
+        if float_compare(discount, cap, precision_rounding=self.currency_id.rounding) <= 0:
+            return vals_list
+        factor = cap / discount if discount else 0.0
+        for vals in vals_list:
+            vals["price_unit"] *= factor
+        cap_in_reward_currency = self.currency_id._convert(
+            cap, reward.currency_id, self.company_id, fields.Date.today()
+        )
+        point_cost = coupon.currency_id.round(cap_in_reward_currency / reward.discount)
+        for vals in vals_list:
+            if vals.get("points_cost"):
+                vals["points_cost"] = point_cost
+        return vals_list
+
+    def _get_bonus_spending(self):
+        """{card: points spent by the reward lines} for the order's bonus cards."""
+        self.ensure_one()
+        spending = defaultdict(float)
+        for line in self.order_line.filtered(lambda line: line.coupon_id.is_bonus_card):
+            spending[line.coupon_id] += line.points_cost
+        return spending
+
+    def _check_bonus_spending(self):
+        """Clear errors before confirming: blocked card, balance, allowed share."""
+        for order in self:
+            for card, points in order._get_bonus_spending().items():
+                if points:
+                    order._check_bonus_card_spending(card, points)
+
+    def _check_bonus_card_spending(self, card, points):
+        self.ensure_one()
+        if card.state == "blocked" or not card.active:
+            raise UserError(_("The bonus card %s is blocked.", card.code))
+        if float_compare(card.points, points, precision_digits=2) < 0:
+            raise UserError(
+                _(
+                    "Card %(card)s has %(balance)s points, the order spends %(points)s.",
+                    card=card.code,
+                    balance=card.points,
+                    points=points,
+                )
+            )
+        card_lines = self.order_line.filtered(lambda line: line.coupon_id == card)
+        reward = card_lines.reward_id[:1]
+        paid = -sum(card_lines.mapped("price_total"))
+        cap = self._get_bonus_payable_amount(reward)
+        if float_compare(paid, cap, precision_rounding=self.currency_id.rounding) > 0:
+            raise UserError(
+                _(
+                    "Bonus points may pay at most %(share)s%% of the order.",
+                    share=reward.program_id.bonus_max_share,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Confirmation and cancellation
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        program = self.env["loyalty.program"]._get_bonus_program()
+        if program.bonus_card_issue_policy == "first_purchase":
+            self.env["loyalty.card"]._issue_bonus_cards(
+                self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
+            )
+        cards = self.env["loyalty.card"].sudo().search(
+            [("partner_id", "in", self.partner_id.ids), ("is_bonus_card", "=", True)]
+        ) | self.order_line.coupon_id.filtered("is_bonus_card")
+        cards._lock_for_update()
+        result = super().action_confirm()
+        self.partner_id._review_loyalty_tier(allow_demotion=False)
+        return result
+
+    def _add_loyalty_history_lines(self):
+        self._check_bonus_spending()
+        return super()._add_loyalty_history_lines()
+
+    def _action_cancel(self):
+        """Keep the bonus ledger and write reversal lines instead of deleting it."""
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        reversals = []
+        for order in confirmed:
+            earned = defaultdict(float)
+            for entry in order.coupon_point_ids.filtered(lambda e: e.coupon_id.is_bonus_card):
+                earned[entry.coupon_id] += entry.points
+            spent = order._get_bonus_spending()
+            for card in set(earned) | set(spent):
+                reversals.append((order, card, earned.get(card, 0.0), spent.get(card, 0.0)))
+        result = super(
+            SaleOrder, self.with_context(customer_loyalty_keep_ledger=True)
+        )._action_cancel()
+        history_vals = []
+        for order, card, earned, spent in reversals:
+            base = {
+                "card_id": card.id,
+                "kind": "reversal",
+                "order_model": order._name,
+                "order_id": order.id,
+            }
+            if earned:
+                history_vals.append(
+                    {
+                        **base,
+                        "used": earned,
+                        "description": _(
+                            "Order %s cancelled: earned points taken back", order.name
+                        ),
+                    }
+                )
+            if spent:
+                history_vals.append(
+                    {
+                        **base,
+                        "issued": spent,
+                        "description": _("Order %s cancelled: spent points given back", order.name),
+                    }
+                )
+        self.env["loyalty.history"].sudo().create(history_vals)
+        return result

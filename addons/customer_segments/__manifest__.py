@@ -1,0 +1,31 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Customer Segments",
+    "summary": "Customer segments, RFM scores, lifecycle stages, mailing rules "
+    "and automations on Odoo contacts",
+    "version": "18.0.1.0.0",
+    "category": "Marketing",
+    "website": "https://github.com/customer-base/customer-base-odoo",
+    "author": "Customer Base for Odoo",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["customer_base", "mass_mailing", "base_automation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/customer_segments_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter_data.xml",
+        "data/customer_segment_data.xml",
+        "data/mail_template_data.xml",
+        "data/base_automation_data.xml",
+        "data/ir_cron_data.xml",
+        "views/customer_segment_views.xml",
+        "views/customer_segment_event_views.xml",
+        "views/customer_segment_snapshot_views.xml",
+        "views/customer_lifecycle_transition_views.xml",
+        "views/res_partner_views.xml",
+        "views/mailing_mailing_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/customer_segments_menus.xml",
+    ],
+}

@@ -1,0 +1,58 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SegmentCase
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentRefresh(SegmentCase):
+    def test_entry_and_exit_events(self):
+        segment = self.env["customer.segment"].create(
+            {"name": "Kyiv", "kind": "rule", "domain": "[('city', '=', 'Kyiv')]"}
+        )
+        partner = self.create_customer(city="Kyiv")
+        segment.action_refresh()
+        self.assertIn(segment.category_id, partner.category_id)
+        self.assertEqual(segment.member_count, 1)
+        events = segment.event_ids
+        self.assertEqual(events.mapped("event_type"), ["entered"])
+        segment.action_refresh()
+        self.assertEqual(len(segment.event_ids), 1, "A second refresh records nothing new.")
+        partner.city = "Lviv"
+        segment.action_refresh()
+        self.assertNotIn(segment.category_id, partner.category_id)
+        self.assertEqual(sorted(segment.event_ids.mapped("event_type")), ["entered", "left"])
+        snapshot = self.env["customer.segment.snapshot"].search([("segment_id", "=", segment.id)])
+        self.assertEqual(len(snapshot), 1)
+        self.assertEqual(snapshot.member_count, 0)
+
+    def test_relative_date_rule(self):
+        segment = self.env["customer.segment"].create(
+            {
+                "name": "Registered this month",
+                "domain": "[('create_date', '>=', (context_today() - relativedelta(days=30))"
+                ".strftime('%Y-%m-%d'))]",
+            }
+        )
+        partner = self.create_customer()
+        segment.action_refresh()
+        self.assertIn(partner, segment.category_id.partner_ids)
+
+    def test_invalid_rule_rejected(self):
+        with self.assertRaises(ValidationError):
+            self.env["customer.segment"].create(
+                {"name": "Bad", "kind": "rule", "domain": "[('no_such_field', '=', 1)]"}
+            )
+
+    def test_cron_refreshes_everything(self):
+        partner = self.create_customer()
+        self.buy(partner, 5)
+        segments = self.env["customer.segment"]
+        for _run in range(segments.search_count([]) + 1):
+            if not segments._cron_refresh_segments():
+                break
+        self.assertIn(self.segment("segment_all_customers").category_id, partner.category_id)
+        self.assertEqual(partner.lifecycle_stage, "new")
+        self.assertTrue(partner.rfm_code)
+        self.assertFalse(segments._cron_refresh_segments(), "Nothing stale after the run.")
