@@ -520,7 +520,9 @@ class ResPartner(models.Model):
         )
         return partners
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        """Reaches ``super().write`` through ``_write_customer_values``, which
+        may split the records (companies, countries) and call it per group."""
         result = self._write_customer_values(vals)
         if WEBHOOK_FIELDS.intersection(vals):
             self.env["customer.webhook.delivery"]._enqueue(

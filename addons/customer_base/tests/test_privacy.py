@@ -82,12 +82,6 @@ class TestPrivacy(CustomerBaseCase):
         html = html.decode() if isinstance(html, bytes) else str(html)
         self.assertIn("olena.kovalenko@example.com", html)
         self.assertIn(self.order.name, html)
-        if reports.get_wkhtmltopdf_state() == "ok":
-            pdf, report_type = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
-                report, self.customer.ids
-            )
-            self.assertEqual(report_type, "pdf")
-            self.assertTrue(pdf.startswith(b"%PDF"))
 
     def test_forget_leaves_no_trace_and_keeps_figures(self):
         self.customer.invalidate_recordset()
@@ -258,3 +252,15 @@ class TestPersonalDataDownload(HttpCase):
         data = response.json()
         self.assertEqual(data["customer_id"], partner.id)
         self.assertIn("m@example.com", data["sections"]["card"]["records"][0].values())
+
+    def test_pdf_report(self):
+        """A real PDF: rendered here because wkhtmltopdf needs the test HTTP server."""
+        reports = self.env["ir.actions.report"]
+        if reports.get_wkhtmltopdf_state() != "ok":
+            self.skipTest("wkhtmltopdf is not installed")
+        partner = self.env["res.partner"].create({"name": "Mariia", "email": "m@example.com"})
+        pdf, report_type = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
+            "customer_base.action_report_customer_personal_data", partner.ids
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))

@@ -6,3 +6,4 @@ from . import customer_lifecycle_transition
 from . import res_partner
 from . import mailing_mailing
 from . import res_config_settings
+from . import customer_webhook_delivery

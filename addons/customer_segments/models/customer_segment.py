@@ -269,10 +269,15 @@ class CustomerSegment(models.Model):
         """Sync the tag relation with the member set in a few set-based statements.
 
         Leavers lose the tag, newcomers get it, and each move is recorded as a
-        segment event (created through the ORM so automations can react).
+        segment event. The first refresh of a segment only takes its starting
+        members: those events are written in SQL and flagged ``initial``, so
+        that creating a segment on a large base neither floods customers and
+        salespeople through automations nor queues a webhook per member.
+        Later moves are created through the ORM so automations can react.
         """
         self.ensure_one()
         self._ensure_category()
+        initial = not self.last_refresh
         cr = self.env.cr
         self.env.flush_all()
         cr.execute("DROP TABLE IF EXISTS customer_segment_members")
@@ -312,7 +317,10 @@ class CustomerSegment(models.Model):
         self.env["res.partner"].invalidate_model(["category_id"])
         self.env["res.partner.category"].invalidate_model(["partner_ids"])
         self.write({"member_count": member_count, "last_refresh": fields.Datetime.now()})
-        self._record_events(entered_ids, left_ids)
+        if initial:
+            self._insert_initial_events(entered_ids, left_ids)
+        else:
+            self._record_events(entered_ids, left_ids)
         self.env["customer.segment.snapshot"]._take_snapshot(self)
         if self.mailing_list_id:
             self._sync_mailing_list()
@@ -359,14 +367,49 @@ class CustomerSegment(models.Model):
         mailing_list.invalidate_recordset(["contact_ids", "subscription_ids", "contact_count"])
 
     def _record_events(self, entered_ids, left_ids):
+        """Record the moves of a refresh through the ORM and announce them."""
         now = fields.Datetime.now()
-        self.env["customer.segment.event"].sudo().create(
-            [
-                {"segment_id": self.id, "partner_id": pid, "event_type": kind, "date": now}
-                for kind, ids in (("entered", entered_ids), ("left", left_ids))
-                for pid in ids
-            ]
+        events = (
+            self.env["customer.segment.event"]
+            .sudo()
+            .create(
+                [
+                    {"segment_id": self.id, "partner_id": pid, "event_type": kind, "date": now}
+                    for kind, ids in (("entered", entered_ids), ("left", left_ids))
+                    for pid in ids
+                ]
+            )
         )
+        deliveries = self.env["customer.webhook.delivery"]
+        for kind, kind_events in events.grouped("event_type").items():
+            deliveries._enqueue(f"segment.{kind}", kind_events)
+        return events
+
+    def _insert_initial_events(self, entered_ids, left_ids):
+        """Record the starting members of a segment in one statement per kind."""
+        event_model = self.env["customer.segment.event"]
+        for kind, ids in (("entered", entered_ids), ("left", left_ids)):
+            if not ids:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO customer_segment_event
+                           (segment_id, partner_id, event_type, date, initial, company_id,
+                            segment_kind, create_uid, create_date, write_uid, write_date)
+                       SELECT %(segment)s, pid, %(kind)s, now() AT TIME ZONE 'UTC', TRUE,
+                              %(company)s, %(segment_kind)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                              %(uid)s, now() AT TIME ZONE 'UTC'
+                         FROM unnest(%(ids)s) AS pid""",
+                    segment=self.id,
+                    kind=kind,
+                    company=self.company_id.id,
+                    segment_kind=self.kind,
+                    uid=self.env.uid,
+                    ids=ids,
+                )
+            )
+        event_model.invalidate_model()
+        self.invalidate_recordset(["event_ids"])
 
     @api.model
     def _cron_refresh_segments(self):

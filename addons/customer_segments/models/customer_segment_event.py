@@ -19,3 +19,8 @@ class CustomerSegmentEvent(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     company_id = fields.Many2one(related="segment_id.company_id", store=True)
     segment_kind = fields.Selection(related="segment_id.kind", store=True)
+    initial = fields.Boolean(
+        readonly=True,
+        help="Recorded by the first refresh of the segment, which takes its starting "
+        "members: such entries trigger no automation and no webhook.",
+    )

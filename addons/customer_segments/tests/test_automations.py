@@ -46,17 +46,33 @@ class TestAutomations(SegmentCase):
         self.env["res.partner"]._compute_lifecycle_stages()
         self.assertFalse(self.mails_to(partner, "mail_template_win_back"))
 
+    def vip_activities(self, partner):
+        return partner.activity_ids.filtered(
+            lambda activity: activity.summary.startswith("New VIP customer")
+        )
+
     def test_vip_activity_once(self):
+        segment = self.segment("segment_vip")
+        segment.action_refresh()
+        partner = self.create_customer(user_id=self.user.id)
+        self.buy(partner, 5, amount=50_000_000)
+        segment.action_refresh()
+        segment.action_refresh()
+        activities = self.vip_activities(partner)
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.user)
+
+    def test_first_refresh_takes_starting_members_quietly(self):
         partner = self.create_customer(user_id=self.user.id)
         self.buy(partner, 5, amount=50_000_000)
         segment = self.segment("segment_vip")
         segment.action_refresh()
-        segment.action_refresh()
-        activities = partner.activity_ids.filtered(
-            lambda activity: activity.summary.startswith("New VIP customer")
-        )
-        self.assertEqual(len(activities), 1)
-        self.assertEqual(activities.user_id, self.user)
+        self.assertIn(segment.category_id, partner.category_id)
+        event = segment.event_ids.filtered(lambda e: e.partner_id == partner)
+        self.assertEqual(event.event_type, "entered")
+        self.assertTrue(event.initial)
+        self.assertEqual(event.segment_kind, "vip")
+        self.assertFalse(self.vip_activities(partner), "Starting members trigger nothing.")
 
     def test_birthday_greeting_once(self):
         today = fields.Date.context_today(self.env["res.partner"])

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -26,6 +28,27 @@ class TestSegmentRefresh(SegmentCase):
         snapshot = self.env["customer.segment.snapshot"].search([("segment_id", "=", segment.id)])
         self.assertEqual(len(snapshot), 1)
         self.assertEqual(snapshot.member_count, 0)
+
+    def test_moves_are_sent_to_webhooks(self):
+        self.env["customer.webhook.subscription"].create(
+            {"name": "CRM", "url": "http://127.0.0.1:9/hook", "events": "segment.entered"}
+        )
+        segment = self.env["customer.segment"].create(
+            {"name": "Odesa", "kind": "rule", "domain": "[('city', '=', 'Odesa')]"}
+        )
+        starting = self.create_customer(city="Odesa")
+        segment.action_refresh()
+        deliveries = self.env["customer.webhook.delivery"].search([("event", "like", "segment.")])
+        self.assertFalse(deliveries, "The starting members of a new segment are not sent.")
+        newcomer = self.create_customer(city="Odesa")
+        starting.city = "Kyiv"
+        segment.action_refresh()
+        deliveries = self.env["customer.webhook.delivery"].search([("event", "like", "segment.")])
+        self.assertEqual(deliveries.mapped("event"), ["segment.entered"])
+        payload = json.loads(deliveries.payload)
+        self.assertEqual(payload["partner_id"], newcomer.id)
+        self.assertEqual(payload["segment"], "Odesa")
+        self.assertEqual(payload["event_type"], "entered")
 
     def test_relative_date_rule(self):
         segment = self.env["customer.segment"].create(
