@@ -347,6 +347,7 @@ class ResPartner(models.Model):
         )
         rows = self.env.cr.fetchall()
         self.invalidate_model(["lifecycle_stage"])
+        self._insert_first_stages([(pid, new) for pid, old, new in rows if not old])
         self.env["customer.lifecycle.transition"].sudo().create(
             [
                 {
@@ -356,8 +357,37 @@ class ResPartner(models.Model):
                     "company_id": self.env.company.id,
                 }
                 for pid, old, new in rows
+                if old
             ]
         )
+
+    @api.model
+    def _insert_first_stages(self, stages):
+        """Record first classifications (no previous stage) in one statement.
+
+        They are not moves: like the first refresh of a segment, they trigger no
+        automation, so installing the module on a large base does not send a
+        win-back email to every customer who has been quiet for a while.
+        """
+        if not stages:
+            return
+        partner_ids, to_stages = zip(*stages, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO customer_lifecycle_transition
+                       (partner_id, company_id, to_stage, date,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT pid, %(company)s, stage, now() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(ids)s, %(stages)s) AS t(pid, stage)""",
+                company=self.env.company.id,
+                uid=self.env.uid,
+                ids=list(partner_ids),
+                stages=list(to_stages),
+            )
+        )
+        self.env["customer.lifecycle.transition"].invalidate_model()
+        self.invalidate_model(["lifecycle_transition_ids"])
 
     # ------------------------------------------------------------------
     # Automations

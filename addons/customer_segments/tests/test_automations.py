@@ -33,12 +33,22 @@ class TestAutomations(SegmentCase):
         self.assertEqual(len(self.mails_to(partner, "mail_template_win_back")), 1)
 
     def test_win_back_when_at_risk_once(self):
-        partner = self.consenting_customer()
+        partner = self.consenting_customer(customer_rank=1)
+        self.env["res.partner"]._compute_lifecycle_stages()
+        self.assertEqual(partner.lifecycle_stage, "prospect")
         self.buy(partner, 200)
         self.env["res.partner"]._compute_lifecycle_stages()
         self.env["res.partner"]._compute_lifecycle_stages()
         self.assertEqual(partner.lifecycle_stage, "at_risk")
         self.assertEqual(len(self.mails_to(partner, "mail_template_win_back")), 1)
+
+    def test_no_win_back_on_first_classification(self):
+        partner = self.consenting_customer()
+        self.buy(partner, 200)
+        self.env["res.partner"]._compute_lifecycle_stages()
+        self.assertEqual(partner.lifecycle_stage, "at_risk")
+        self.assertFalse(self.mails_to(partner, "mail_template_win_back"))
+        self.assertFalse(partner.lifecycle_transition_ids.from_stage)
 
     def test_no_win_back_without_consent(self):
         partner = self.create_customer(email="silent@example.com")
