@@ -6,3 +6,5 @@ from . import customer_loyalty_tier
 from . import customer_loyalty_tier_change
 from . import res_partner
 from . import sale_order
+from . import customer_api_key
+from . import customer_webhook_delivery

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class CustomerLoyaltyTierChange(models.Model):
@@ -23,6 +23,29 @@ class CustomerLoyaltyTierChange(models.Model):
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id, readonly=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        changes = super().create(vals_list)
+        self.env["customer.webhook.delivery"]._enqueue("tier.changed", changes)
+        return changes
+
+    def _webhook_tier_payload(self):
+        """Data of a tier.changed webhook for this change."""
+        self.ensure_one()
+        change = self.sudo()
+        return {
+            "model": self._name,
+            "id": change.id,
+            "partner_id": change.partner_id.id,
+            "old_tier": change.old_tier_id.name or None,
+            "new_tier": change.new_tier_id.name or None,
+            "direction": change.direction,
+            "reason": change.reason,
+            "purchase_amount": change.purchase_amount,
+            "currency": change.currency_id.name or None,
+            "date": fields.Date.to_string(change.date),
+        }
 
     def _notify_vip(self):
         """Ask the salesperson to welcome the customers promoted to a VIP tier."""

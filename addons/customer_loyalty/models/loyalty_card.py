@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import calendar
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -160,6 +161,21 @@ class LoyaltyCard(models.Model):
             ) from None
         self.invalidate_recordset(["points"])
 
+    def _lock_available(self):
+        """Lock the rows of the cards no other transaction holds; return those cards.
+
+        For batches: a card in use at a till right now is left for a later run
+        instead of failing the whole batch.
+        """
+        if not self.ids:
+            return self
+        self.flush_recordset(["points"])
+        self.env.cr.execute(
+            "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
     def _check_can_change(self, points, kind, reason):
         self.ensure_one()
         if not self.is_bonus_card:
@@ -178,11 +194,13 @@ class LoyaltyCard(models.Model):
         if self.state == "blocked" or not self.active:
             raise UserError(_("The card %s is blocked.", self.code))
 
-    def _change_points(self, points, kind, reason=False, description=False, source=None):
+    def _change_points(
+        self, points, kind, reason=False, description=False, source=None, values=None
+    ):
         """Add (or remove, if negative) points and write the ledger line.
 
         The card is locked first, so concurrent spending can never take the
-        balance below zero.
+        balance below zero. ``values`` are extra values of the ledger line.
         """
         self.ensure_one()
         points = float_round(points, precision_digits=2)
@@ -208,6 +226,7 @@ class LoyaltyCard(models.Model):
                 "issued": max(points, 0.0),
                 "used": max(-points, 0.0),
                 **({"order_model": source._name, "order_id": source.id} if source else {}),
+                **(values or {}),
             }
         )
         self.sudo().points += points
@@ -252,9 +271,10 @@ class LoyaltyCard(models.Model):
     # Issue, block, replace
     # ------------------------------------------------------------------
     @api.model
-    def _issue_bonus_cards(self, partners):
+    def _issue_bonus_cards(self, partners, program=None):
         """Issue a bonus card to each partner who has none yet."""
-        program = self.env["loyalty.program"]._get_bonus_program()
+        if program is None:
+            program = self.env["loyalty.program"]._get_bonus_program()
         partners = partners.filtered("id")
         if not program or not partners:
             return self.browse()
@@ -436,23 +456,106 @@ class LoyaltyCard(models.Model):
         )
 
     @api.model
+    def _get_expiry_candidates(self, program, cutoff, after_id, limit):
+        """Ids of the next cards of ``program`` after ``after_id`` holding points
+        earned before ``cutoff``: the only cards on which something may expire."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT card.id
+              FROM loyalty_card card
+             WHERE card.program_id = %(program_id)s
+               AND card.active
+               AND card.state = 'active'
+               AND card.points > 0
+               AND card.id > %(after_id)s
+               AND EXISTS (SELECT 1
+                             FROM loyalty_history hist
+                            WHERE hist.card_id = card.id
+                              AND hist.date < %(cutoff)s
+                              AND hist.issued > 0)
+             ORDER BY card.id
+             LIMIT %(limit)s
+            """,
+            {"program_id": program.id, "after_id": after_id, "cutoff": cutoff, "limit": limit},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _expire_points(self, cutoff):
+        """Expire what is older than ``cutoff`` on these cards; return {card id: points}.
+
+        Set-based: one query says what expires, only the cards that lose points
+        are locked and changed, with one ledger create and one write per new
+        balance. A card locked by another transaction (a till spending it) is
+        left for the next run. What expires is computed from the ledger, so
+        running it again on the same cards expires nothing more.
+        """
+        expiring = self._get_expiring_points(cutoff, self)
+        cards = self.browse(list(expiring))._lock_available()
+        expired = {}
+        history_vals = []
+        new_balances = defaultdict(list)
+        description = _("Points expired")
+        for card in cards:
+            points = min(float_round(expiring[card.id], precision_digits=2), card.points)
+            if float_compare(points, 0.0, precision_digits=2) <= 0:
+                continue
+            expired[card.id] = points
+            history_vals.append(
+                {
+                    "card_id": card.id,
+                    "kind": "expired",
+                    "description": description,
+                    "issued": 0.0,
+                    "used": points,
+                }
+            )
+            new_balances[card.points - points].append(card.id)
+        self.env["loyalty.history"].sudo().create(history_vals)
+        # The ledger lines are the record of the change: no chatter message per card.
+        writer = self.sudo().with_context(mail_notrack=True, loyalty_no_mail=True)
+        for balance, card_ids in new_balances.items():
+            writer.browse(card_ids).write({"points": balance})
+        return expired
+
+    @api.model
     def _cron_expire_points(self, batch_size=1000):
-        """Expire the points older than their lifetime, in batches that resume."""
+        """Expire the points older than their lifetime, in batches that resume.
+
+        Each call checks the next ``batch_size`` cards holding old points, after
+        the last card checked today (kept on the program and committed with the
+        batch): an interrupted batch is rolled back with its cursor and done
+        again, a finished one is never redone.
+        """
         program = self.env["loyalty.program"]._get_bonus_program()
         if not program or not program.bonus_points_lifetime_months:
             return {}
         today = fields.Date.context_today(self)
-        expiring = self._get_expiring_points(self._expiry_cutoff(program, today))
-        card_ids = list(expiring)
-        batch_ids, remaining = card_ids[:batch_size], card_ids[batch_size:]
-        for card in self.sudo().browse(batch_ids):
-            card._change_points(
-                -float_round(expiring[card.id], precision_digits=2),
-                "expired",
-                description=_("Points expired"),
+        cutoff = self._expiry_cutoff(program, today)
+        after_id = (
+            program.bonus_expiry_cursor_card_id if program.bonus_expiry_cursor_date == today else 0
+        )
+        card_ids = self._get_expiry_candidates(program, cutoff, after_id, batch_size + 1)
+        batch_ids = card_ids[:batch_size]
+        expired = self.sudo().browse(batch_ids)._expire_points(cutoff)
+        remaining = 0
+        if batch_ids:
+            program.sudo().write(
+                {"bonus_expiry_cursor_date": today, "bonus_expiry_cursor_card_id": batch_ids[-1]}
             )
-        self.env["ir.cron"]._notify_progress(done=len(batch_ids), remaining=len(remaining))
-        return {card_id: expiring[card_id] for card_id in batch_ids}
+        if len(card_ids) > batch_size:
+            # An upper bound: cards with a balance still to check (counting exactly
+            # which of them hold old points would cost a scan of their ledger).
+            remaining = self.sudo().search_count(
+                [
+                    ("program_id", "=", program.id),
+                    ("state", "=", "active"),
+                    ("points", ">", 0),
+                    ("id", ">", batch_ids[-1]),
+                ]
+            )
+        self.env["ir.cron"]._notify_progress(done=len(batch_ids), remaining=remaining)
+        return expired
 
     @api.model
     def _cron_warn_expiring_points(self, batch_size=1000):

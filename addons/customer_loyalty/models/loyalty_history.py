@@ -36,11 +36,45 @@ class LoyaltyHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True, string="Recorded By"
     )
+    api_key_id = fields.Many2one(
+        "customer.api.key",
+        string="Integration",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="customer_base.group_customer_manager",
+        help="The integration (a till, a shop site) that spent the points through the API.",
+    )
+    balance_after = fields.Float(
+        compute="_compute_balance_after",
+        help="Balance of the card after this line: the sum of its lines up to this one.",
+    )
 
     @api.depends("issued", "used")
     def _compute_points_change(self):
         for line in self:
             line.points_change = (line.issued or 0.0) - (line.used or 0.0)
+
+    def _compute_balance_after(self):
+        """Running balance from the ledger, for all the lines at once."""
+        line_ids = [line_id for line_id in self.ids if isinstance(line_id, int)]
+        balances = {}
+        if line_ids:
+            self.flush_model(["card_id", "issued", "used"])
+            self.env.cr.execute(
+                """
+                SELECT line.id, SUM(COALESCE(prev.issued, 0) - COALESCE(prev.used, 0))
+                  FROM loyalty_history line
+                  JOIN loyalty_history prev
+                    ON prev.card_id = line.card_id AND prev.id <= line.id
+                 WHERE line.id IN %s
+                 GROUP BY line.id
+                """,
+                [tuple(line_ids)],
+            )
+            balances = dict(self.env.cr.fetchall())
+        for line in self:
+            line.balance_after = balances.get(line.id, 0.0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -70,7 +104,40 @@ class LoyaltyHistory(models.Model):
         for vals in split_vals:
             if vals.get("kind") == "adjustment" and not (vals.get("reason") or "").strip():
                 raise UserError(_("A manual adjustment needs a reason."))
-        return super().create(split_vals)
+        lines = super().create(split_vals)
+        lines._enqueue_points_webhooks()
+        return lines
+
+    def _enqueue_points_webhooks(self):
+        """points.earned / points.spent for the bonus-card lines that add / take points."""
+        bonus_lines = self.filtered("is_bonus_card")
+        if not bonus_lines:
+            return
+        deliveries = self.env["customer.webhook.delivery"]
+        deliveries._enqueue("points.earned", bonus_lines.filtered(lambda line: line.issued > 0))
+        deliveries._enqueue("points.spent", bonus_lines.filtered(lambda line: line.used > 0))
+
+    def _webhook_points_payload(self):
+        """Data of a points.earned / points.spent webhook for this line."""
+        self.ensure_one()
+        line = self.sudo()
+        order = None
+        if line.order_model in self.env and line.order_id:
+            source = self.env[line.order_model].sudo().browse(line.order_id).exists()
+            if source:
+                order = {"model": source._name, "id": source.id, "name": source.display_name}
+        return {
+            "model": self._name,
+            "id": line.id,
+            "partner_id": line.partner_id.id or None,
+            "card_number": line.card_id.code,
+            "points": abs(line.points_change),
+            "balance": line.balance_after,
+            "kind": line.kind,
+            "description": line.description,
+            "order": order,
+            "date": fields.Datetime.to_string(line.date),
+        }
 
     def unlink(self):
         """The bonus ledger is append-only: cancelled orders get reversal lines."""

@@ -66,6 +66,19 @@ class LoyaltyProgram(models.Model):
         readonly=True,
         help="This promotion gives the tier's permanent discount to the tier's customers.",
     )
+    bonus_expiry_cursor_date = fields.Date(
+        string="Expiry Checked On",
+        readonly=True,
+        copy=False,
+        help="Day of the last run of the points expiry.",
+    )
+    bonus_expiry_cursor_card_id = fields.Integer(
+        string="Expiry Checked Up To",
+        readonly=True,
+        copy=False,
+        help="Last card (by id) the points expiry checked that day: the next batch starts "
+        "after it.",
+    )
 
     _sql_constraints = [
         (
@@ -116,10 +129,14 @@ class LoyaltyProgram(models.Model):
             limit=1,
         )
 
+    def _get_bonus_spending_reward(self):
+        """The reward through which the points are spent: a discount per point."""
+        self.ensure_one()
+        return self.reward_ids.filtered(
+            lambda r: r.reward_type == "discount" and r.discount_mode == "per_point"
+        )[:1]
+
     def _get_bonus_point_value(self):
         """Value of one point in the program currency, from its spending reward."""
         self.ensure_one()
-        reward = self.reward_ids.filtered(
-            lambda r: r.reward_type == "discount" and r.discount_mode == "per_point"
-        )[:1]
-        return reward.discount
+        return self._get_bonus_spending_reward().discount

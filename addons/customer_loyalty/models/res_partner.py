@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -135,13 +137,40 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_trailing_purchase_amounts(self, date_from, company, partners=None):
-        """{commercial partner id: confirmed purchases since date_from, company currency}."""
+        """{commercial partner id: confirmed purchases since date_from, company currency}.
+
+        For given ``partners`` the sum is taken per partner through the indexes
+        (LATERAL), so its cost follows the partners asked, not the orders of the
+        whole window.
+        """
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "amount_total", "currency_rate", "company_id"]
         )
-        partner_filter = "AND partner.commercial_partner_id IN %(partner_ids)s" if partners else ""
+        self.flush_model(["commercial_partner_id"])
+        params = {"date_from": date_from, "company_id": company.id}
+        if partners:
+            params["partner_ids"] = partners.ids
+            self.env.cr.execute(
+                """
+                SELECT target.id, amounts.total
+                  FROM unnest(%(partner_ids)s) AS target(id)
+                 CROSS JOIN LATERAL (
+                        SELECT SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                                   AS total
+                          FROM res_partner buyer
+                          JOIN sale_order so ON so.partner_id = buyer.id
+                         WHERE buyer.commercial_partner_id = target.id
+                           AND so.state = 'sale'
+                           AND so.date_order >= %(date_from)s
+                           AND so.company_id = %(company_id)s
+                       ) amounts
+                 WHERE amounts.total IS NOT NULL
+                """,
+                params,
+            )
+            return dict(self.env.cr.fetchall())
         self.env.cr.execute(
-            f"""
+            """
             SELECT partner.commercial_partner_id,
                    SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
               FROM sale_order so
@@ -149,14 +178,9 @@ class ResPartner(models.Model):
              WHERE so.state = 'sale'
                AND so.date_order >= %(date_from)s
                AND so.company_id = %(company_id)s
-               {partner_filter}
              GROUP BY partner.commercial_partner_id
             """,
-            {
-                "date_from": date_from,
-                "company_id": company.id,
-                "partner_ids": tuple(partners.ids) if partners else (),
-            },
+            params,
         )
         return dict(self.env.cr.fetchall())
 
@@ -164,12 +188,21 @@ class ResPartner(models.Model):
         """Move the commercial partners to the tier their trailing purchases earn.
 
         Promotions happen at once; demotions only when allowed (the nightly
-        review) and at most once per demotion period.
+        review) and at most once per demotion period. One query sums the
+        purchases; only the partners whose tier changes are written, with one
+        write per new tier.
         """
+        change_model = self.env["customer.loyalty.tier.change"].sudo()
         partners = self.commercial_partner_id
-        if not partners:
-            return self.env["customer.loyalty.tier.change"]
         company = self.env.company
+        tiers = self.env["customer.loyalty.tier"].search(
+            [("company_id", "=", company.id)], order="threshold_amount desc"
+        )
+        if not allow_demotion:
+            # nobody is promoted beyond the top tier: no purchases to sum for them
+            partners = partners.filtered(lambda p: p.loyalty_tier_id != tiers[:1])
+        if not partners or not tiers:
+            return change_model
         program = self.env["loyalty.program"]._get_bonus_program(company)
         window = program.bonus_tier_window_months or 12
         demotion_months = program.bonus_tier_demotion_months if program else 12
@@ -177,10 +210,8 @@ class ResPartner(models.Model):
         amounts = self._get_trailing_purchase_amounts(
             today - relativedelta(months=window), company, partners
         )
-        tiers = self.env["customer.loyalty.tier"].search(
-            [("company_id", "=", company.id)], order="threshold_amount desc"
-        )
         demotion_limit = today - relativedelta(months=demotion_months)
+        moved = defaultdict(list)
         change_vals = []
         for partner in partners:
             amount = amounts.get(partner.id, 0.0)
@@ -196,7 +227,7 @@ class ResPartner(models.Model):
                 or (partner.loyalty_tier_date and partner.loyalty_tier_date > demotion_limit)
             ):
                 continue
-            partner.sudo().write({"loyalty_tier_id": new_tier.id, "loyalty_tier_date": today})
+            moved[new_tier].append(partner.id)
             change_vals.append(
                 {
                     "partner_id": partner.id,
@@ -214,31 +245,80 @@ class ResPartner(models.Model):
                     ),
                 }
             )
-        changes = self.env["customer.loyalty.tier.change"].sudo().create(change_vals)
+        for new_tier, partner_ids in moved.items():
+            self.sudo().browse(partner_ids).write(
+                {"loyalty_tier_id": new_tier.id, "loyalty_tier_date": today}
+            )
+        changes = change_model.create(change_vals)
         changes.filtered(lambda c: c.direction == "up" and c.new_tier_id.is_vip)._notify_vip()
         return changes
 
     @api.model
+    def _get_tier_review_batch(self, since, today, company, limit):
+        """Ids of the next partners to review today: active, not reviewed yet, with a
+        tier or with confirmed purchases since ``since``; in id order.
+
+        ``OFFSET 0`` keeps the EXISTS a per-partner lookup through the indexes
+        (partner, then its orders): without it PostgreSQL may hash every order
+        of the window at each batch, which grows with the base, not the batch.
+        """
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
+        self.flush_model(
+            ["active", "commercial_partner_id", "loyalty_tier_id", "loyalty_tier_review_date"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT partner.id
+              FROM res_partner partner
+             WHERE partner.active
+               AND (partner.loyalty_tier_review_date IS NULL
+                    OR partner.loyalty_tier_review_date < %(today)s)
+               AND (partner.loyalty_tier_id IS NOT NULL
+                    OR EXISTS (SELECT 1
+                                 FROM res_partner buyer
+                                 JOIN sale_order so ON so.partner_id = buyer.id
+                                WHERE buyer.commercial_partner_id = partner.id
+                                  AND so.state = 'sale'
+                                  AND so.date_order >= %(since)s
+                                  AND so.company_id = %(company_id)s
+                               OFFSET 0))
+             ORDER BY partner.id
+             LIMIT %(limit)s
+            """,
+            {"today": today, "since": since, "company_id": company.id, "limit": limit},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _cron_review_loyalty_tiers(self, batch_size=1000):
-        """Nightly review of every customer with a tier or recent purchases; resumes."""
+        """Nightly review of every customer with a tier or recent purchases; resumes.
+
+        Per batch: one query picks the partners, one sums their purchases, only
+        the partners whose tier changes are written, and the batch is marked as
+        reviewed today in the same transaction: an interrupted batch is done
+        again, a finished one is not.
+        """
         company = self.env.company
         program = self.env["loyalty.program"]._get_bonus_program(company)
         today = fields.Date.context_today(self)
         since = today - relativedelta(months=program.bonus_tier_window_months or 12)
-        buyer_ids = list(self._get_trailing_purchase_amounts(since, company))
-        todo = self.sudo().search(
-            [
-                "|",
-                ("id", "in", buyer_ids),
-                ("loyalty_tier_id", "!=", False),
-                "|",
-                ("loyalty_tier_review_date", "=", False),
-                ("loyalty_tier_review_date", "<", today),
-            ],
-            order="id",
-        )
-        batch, remaining = todo[:batch_size], todo[batch_size:]
+        partner_ids = self._get_tier_review_batch(since, today, company, batch_size + 1)
+        # The tier changes are recorded (customer.loyalty.tier.change, on the
+        # Customer tab): no chatter message per partner in a nightly batch.
+        batch = self.sudo().with_context(mail_notrack=True).browse(partner_ids[:batch_size])
         changes = batch._review_loyalty_tier(allow_demotion=True)
         batch.write({"loyalty_tier_review_date": today})
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(remaining))
+        remaining = 0
+        if len(partner_ids) > batch_size:
+            # An upper bound: partners not reviewed today (counting exactly who has
+            # recent purchases would scan the orders of the window at every batch).
+            remaining = self.sudo().search_count(
+                [
+                    ("id", ">", batch.ids[-1]),
+                    "|",
+                    ("loyalty_tier_review_date", "=", False),
+                    ("loyalty_tier_review_date", "<", today),
+                ]
+            )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return changes

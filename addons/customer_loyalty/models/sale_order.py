@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_round
@@ -124,7 +124,12 @@ class SaleOrder(models.Model):
                 if points:
                     order._check_bonus_card_spending(card, points)
 
-    def _check_bonus_card_spending(self, card, points):
+    def _check_bonus_card_spending(self, card, points, extra_amount=0.0):
+        """Refuse spending ``points`` of ``card`` on this order against the rules.
+
+        ``extra_amount`` is what points pay outside the order lines (a till
+        spending them on a recorded purchase), in the order currency.
+        """
         self.ensure_one()
         if card.state == "blocked" or not card.active:
             raise UserError(_("The bonus card %s is blocked.", card.code))
@@ -138,8 +143,8 @@ class SaleOrder(models.Model):
                 )
             )
         card_lines = self.order_line.filtered(lambda line: line.coupon_id == card)
-        reward = card_lines.reward_id[:1]
-        paid = -sum(card_lines.mapped("price_total"))
+        reward = card_lines.reward_id[:1] or card.program_id._get_bonus_spending_reward()
+        paid = -sum(card_lines.mapped("price_total")) + extra_amount
         cap = self._get_bonus_payable_amount(reward)
         if float_compare(paid, cap, precision_rounding=self.currency_id.rounding) > 0:
             raise UserError(
@@ -149,18 +154,95 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _get_bonus_points_amount(self, card, points):
+        """What ``points`` of ``card`` pay, in the order currency."""
+        self.ensure_one()
+        reward = card.program_id._get_bonus_spending_reward()
+        return reward.currency_id._convert(
+            points * reward.discount,
+            self.currency_id,
+            self.company_id,
+            fields.Date.context_today(self),
+        )
+
+    def _spend_bonus_points(self, card, points, api_key=None):
+        """Spend ``points`` of ``card`` on this confirmed order, outside its lines.
+
+        For integrations: a till pays part of a recorded purchase with points.
+        The rules are those of a quotation (usable card, balance, largest share
+        of the order), checked once the card is locked; the ledger gets a
+        "spent" line with the order as source. Returns that line.
+        """
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(_("Points can only be spent on a confirmed order."))
+        points = float_round(points, precision_digits=2)
+        if float_compare(points, 0.0, precision_digits=2) <= 0:
+            raise UserError(_("The number of points to spend must be positive."))
+        card._lock_for_update()
+        self._check_bonus_card_spending(
+            card, points, extra_amount=self._get_bonus_points_amount(card, points)
+        )
+        return card._change_points(
+            -points,
+            "spent",
+            description=_("Points spent on order %s", self.name),
+            source=self,
+            values={"api_key_id": api_key.id} if api_key else None,
+        )
+
+    def _get_bonus_api_spending(self):
+        """{card: (points, api key)} spent through the API on this order and not
+        given back yet."""
+        self.ensure_one()
+        groups = (
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "=", self.id),
+                    ("api_key_id", "!=", False),
+                ],
+                ["card_id", "api_key_id"],
+                ["used:sum", "issued:sum"],
+            )
+        )
+        spending = {}
+        for card, key, used, issued in groups:
+            points, _key = spending.get(card, (0.0, key))
+            spending[card] = (points + used - issued, key)
+        return {
+            card: value
+            for card, value in spending.items()
+            if float_compare(value[0], 0.0, precision_digits=2) > 0
+        }
+
     # ------------------------------------------------------------------
     # Confirmation and cancellation
     # ------------------------------------------------------------------
     def action_confirm(self):
+        """Issue missing cards (first purchase policy), then lock the customers' cards.
+
+        The card holders are found with one query; cards are only issued to the
+        customers who have none, so a returning customer costs no extra query.
+        """
+        cards = self.order_line.coupon_id.filtered("is_bonus_card")
         program = self.env["loyalty.program"]._get_bonus_program()
-        if program.bonus_card_issue_policy == "first_purchase":
-            self.env["loyalty.card"]._issue_bonus_cards(
-                self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
+        if program:
+            holders = (
+                self.env["loyalty.card"]
+                .sudo()
+                .search([("partner_id", "in", self.partner_id.ids), ("is_bonus_card", "=", True)])
             )
-        cards = self.env["loyalty.card"].sudo().search(
-            [("partner_id", "in", self.partner_id.ids), ("is_bonus_card", "=", True)]
-        ) | self.order_line.coupon_id.filtered("is_bonus_card")
+            cards |= holders
+            if program.bonus_card_issue_policy == "first_purchase":
+                newcomers = (
+                    self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
+                    - holders.partner_id
+                )
+                if newcomers:
+                    cards |= self.env["loyalty.card"]._issue_bonus_cards(newcomers, program=program)
         cards._lock_for_update()
         result = super().action_confirm()
         self.partner_id._review_loyalty_tier(allow_demotion=False)
@@ -181,9 +263,11 @@ class SaleOrder(models.Model):
             spent = order._get_bonus_spending()
             for card in set(earned) | set(spent):
                 reversals.append((order, card, earned.get(card, 0.0), spent.get(card, 0.0)))
+        api_spending = {order: order._get_bonus_api_spending() for order in confirmed}
         result = super(
             SaleOrder, self.with_context(customer_loyalty_keep_ledger=True)
         )._action_cancel()
+        self._give_back_api_spending(api_spending)
         history_vals = []
         for order, card, earned, spent in reversals:
             base = {
@@ -212,3 +296,33 @@ class SaleOrder(models.Model):
                 )
         self.env["loyalty.history"].sudo().create(history_vals)
         return result
+
+    @api.model
+    def _give_back_api_spending(self, api_spending):
+        """Give back what integrations spent on cancelled orders: {order: {card: (points, key)}}.
+
+        The reversal line carries the key, so a spending is given back once.
+        """
+        cards = self.env["loyalty.card"].browse(
+            [card.id for spending in api_spending.values() for card in spending]
+        )
+        cards.sudo()._lock_for_update()
+        history_vals = []
+        for order, spending in api_spending.items():
+            for card, (points, key) in spending.items():
+                history_vals.append(
+                    {
+                        "card_id": card.id,
+                        "kind": "reversal",
+                        "order_model": order._name,
+                        "order_id": order.id,
+                        "api_key_id": key.id,
+                        "issued": points,
+                        "description": _(
+                            "Order %s cancelled: points spent through the API given back",
+                            order.name,
+                        ),
+                    }
+                )
+                card.sudo().points += points
+        self.env["loyalty.history"].sudo().create(history_vals)
