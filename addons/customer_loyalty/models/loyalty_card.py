@@ -286,7 +286,8 @@ class LoyaltyCard(models.Model):
         todo = partners - existing
         return (
             self.sudo()
-            .with_context(loyalty_no_mail=True)
+            # The ledger records the issue; a chatter note per card only costs time.
+            .with_context(loyalty_no_mail=True, mail_create_nolog=True)
             .create([{"program_id": program.id, "partner_id": p.id} for p in todo])
         )
 

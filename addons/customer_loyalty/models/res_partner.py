@@ -184,6 +184,24 @@ class ResPartner(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
+    def _filter_may_be_promoted(self, tiers, company):
+        """The partners whose lifetime purchases could earn a higher tier.
+
+        The lifetime total kept by customer_base (same orders, same currency
+        conversion) bounds the trailing-window amount from above, so a partner
+        whose lifetime total does not reach a higher threshold cannot be
+        promoted: confirming their order needs no purchase sum. The nightly
+        review does not take this shortcut.
+        """
+
+        def may_be_promoted(partner):
+            total = partner.with_company(company).purchase_total
+            best = next((t for t in tiers if total >= t.threshold_amount), tiers.browse())
+            current = partner.loyalty_tier_id
+            return bool(best) and (not current or best.threshold_amount > current.threshold_amount)
+
+        return self.filtered(may_be_promoted)
+
     def _review_loyalty_tier(self, allow_demotion=False, reason=None):
         """Move the commercial partners to the tier their trailing purchases earn.
 
@@ -199,8 +217,7 @@ class ResPartner(models.Model):
             [("company_id", "=", company.id)], order="threshold_amount desc"
         )
         if not allow_demotion:
-            # nobody is promoted beyond the top tier: no purchases to sum for them
-            partners = partners.filtered(lambda p: p.loyalty_tier_id != tiers[:1])
+            partners = partners._filter_may_be_promoted(tiers, company)
         if not partners or not tiers:
             return change_model
         program = self.env["loyalty.program"]._get_bonus_program(company)

@@ -304,6 +304,9 @@ class ResPartner(models.Model):
         Prospect: registered or customer without a confirmed order; lost: no order
         for the lost period; at risk: no order for the at-risk period; loyal: at
         least the loyal number of orders; repeat: two orders or more; new: one.
+        A first classification is recorded by the statement itself; only moves
+        (usually few) come back to Python, created through the ORM so that
+        automations react to them. Memory does not grow with the base.
         """
         params = self.env["ir.config_parameter"].sudo()
         self.env.flush_all()
@@ -334,21 +337,31 @@ class ResPartner(models.Model):
                     UPDATE res_partner p SET lifecycle_stage = t.new_stage
                       FROM target t
                      WHERE p.id = t.id AND t.old_stage IS DISTINCT FROM t.new_stage
-                 RETURNING p.id
+                 RETURNING p.id, t.old_stage, t.new_stage
+                ), first_stages AS (
+                    -- First classifications are not moves: recorded here, in SQL,
+                    -- they trigger no automation (no win-back flood on install).
+                    INSERT INTO customer_lifecycle_transition
+                           (partner_id, company_id, to_stage, date,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT id, %(company)s, new_stage, now() AT TIME ZONE 'UTC',
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM changed WHERE old_stage IS NULL
                 )
-                SELECT t.id, t.old_stage, t.new_stage
-                  FROM target t JOIN changed c ON c.id = t.id
+                SELECT id, old_stage, new_stage FROM changed WHERE old_stage IS NOT NULL
                 """,
                 company=self.env.company.id,
+                uid=self.env.uid,
                 lost=int(params.get_param("customer_segments.lost_days", 365)),
                 at_risk=int(params.get_param("customer_segments.at_risk_days", 180)),
                 loyal=int(params.get_param("customer_segments.loyal_min_orders", 5)),
             )
         )
-        rows = self.env.cr.fetchall()
-        self.invalidate_model(["lifecycle_stage"])
-        self._insert_first_stages([(pid, new) for pid, old, new in rows if not old])
-        self.env["customer.lifecycle.transition"].sudo().create(
+        moves = self.env.cr.fetchall()
+        self.invalidate_model(["lifecycle_stage", "lifecycle_transition_ids"])
+        transitions = self.env["customer.lifecycle.transition"]
+        transitions.invalidate_model()
+        transitions.sudo().create(
             [
                 {
                     "partner_id": pid,
@@ -356,38 +369,9 @@ class ResPartner(models.Model):
                     "to_stage": new,
                     "company_id": self.env.company.id,
                 }
-                for pid, old, new in rows
-                if old
+                for pid, old, new in moves
             ]
         )
-
-    @api.model
-    def _insert_first_stages(self, stages):
-        """Record first classifications (no previous stage) in one statement.
-
-        They are not moves: like the first refresh of a segment, they trigger no
-        automation, so installing the module on a large base does not send a
-        win-back email to every customer who has been quiet for a while.
-        """
-        if not stages:
-            return
-        partner_ids, to_stages = zip(*stages, strict=True)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO customer_lifecycle_transition
-                       (partner_id, company_id, to_stage, date,
-                        create_uid, create_date, write_uid, write_date)
-                   SELECT pid, %(company)s, stage, now() AT TIME ZONE 'UTC',
-                          %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s, %(stages)s) AS t(pid, stage)""",
-                company=self.env.company.id,
-                uid=self.env.uid,
-                ids=list(partner_ids),
-                stages=list(to_stages),
-            )
-        )
-        self.env["customer.lifecycle.transition"].invalidate_model()
-        self.invalidate_model(["lifecycle_transition_ids"])
 
     # ------------------------------------------------------------------
     # Automations
