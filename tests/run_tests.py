@@ -239,7 +239,8 @@ def summarise(report, returncode, modules, seconds):
     passed = max(report.total - report.failed_count - report.skipped_count, 0)
     for problem in problems:
         print("FAILED:", problem)
-    print(f"{passed} passed, {failed} failed, {report.skipped_count} skipped")
+    print(f"{report.skipped_count} skipped")
+    print(f"{passed} passed, {failed} failed")
     return 1 if problems or failed else 0
 
 
