@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -60,3 +62,33 @@ class CustomerBaseCase(TransactionCase):
             if date_order:
                 order.date_order = date_order
         return order
+
+
+class CustomerApiMixin:
+    """Calls to the customer API through the real endpoints with a real key.
+
+    Mix before a case of these fixtures and ``HttpCase``:
+    ``class TestX(CustomerApiMixin, CustomerBaseCase, HttpCase)``.
+    """
+
+    API_SCOPES = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.default_code = "COFFEE-1"
+        cls.api_key = cls.env["customer.api.key"].create({"name": "Shop till", **cls.API_SCOPES})
+        cls.key = cls.api_key._set_new_key()
+
+    def call(self, path, payload=None, key=None, method="POST"):
+        """Call ``path`` of the API; return the status and the JSON body."""
+        headers = {"Authorization": f"Bearer {key or self.key}"}
+        url = f"/customer_api/v1/{path}"
+        if method == "GET":
+            response = self.url_open(url, headers=headers)
+        else:
+            headers["Content-Type"] = "application/json"
+            body = payload if isinstance(payload, str) else json.dumps(payload or {})
+            response = self.url_open(url, data=body, headers=headers)
+        self.env.invalidate_all()  # the call changed the database behind the test's cache
+        return response.status_code, response.json()

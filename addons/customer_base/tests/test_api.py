@@ -3,35 +3,16 @@ import json
 
 from odoo.tests import HttpCase, tagged
 
-from .common import CustomerBaseCase
+from .common import CustomerApiMixin, CustomerBaseCase
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerApi(CustomerBaseCase, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.product.default_code = "COFFEE-1"
-        cls.api_key = cls.env["customer.api.key"].create(
-            {
-                "name": "Shop till",
-                "scope_read_card": True,
-                "scope_write_customer": True,
-                "scope_record_purchase": True,
-            }
-        )
-        cls.key = cls.api_key._set_new_key()
-
-    def call(self, path, payload=None, key=None, method="POST"):
-        headers = {"Authorization": f"Bearer {key or self.key}"}
-        url = f"/customer_api/v1/{path}"
-        if method == "GET":
-            response = self.url_open(url, headers=headers)
-        else:
-            headers["Content-Type"] = "application/json"
-            body = payload if isinstance(payload, str) else json.dumps(payload or {})
-            response = self.url_open(url, data=body, headers=headers)
-        return response.status_code, response.json()
+class TestCustomerApi(CustomerApiMixin, CustomerBaseCase, HttpCase):
+    API_SCOPES = {
+        "scope_read_card": True,
+        "scope_write_customer": True,
+        "scope_record_purchase": True,
+    }
 
     def purchase_payload(self, external_id="TILL-1-0001", **values):
         return {

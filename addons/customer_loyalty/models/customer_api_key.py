@@ -82,7 +82,7 @@ class CustomerApiKey(models.Model):
             raise UserError(_("The customer has no active bonus card."))
         points = float_round(points, precision_digits=2)
         card._lock_for_update()
-        spent, _key = order._get_bonus_api_spending().get(card, (0.0, None))
+        spent, _key = order._get_bonus_api_spending()[order].get(card, (0.0, None))
         duplicate = bool(spent)
         if duplicate and float_compare(spent, points, precision_digits=2):
             raise UserError(

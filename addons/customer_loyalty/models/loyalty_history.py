@@ -61,16 +61,20 @@ class LoyaltyHistory(models.Model):
         balances = {}
         if line_ids:
             self.flush_model(["card_id", "issued", "used"])
+            # One pass over the ledgers of the cards concerned (a running sum),
+            # not one sum per line over all the lines before it.
             self.env.cr.execute(
                 """
-                SELECT line.id, SUM(COALESCE(prev.issued, 0) - COALESCE(prev.used, 0))
-                  FROM loyalty_history line
-                  JOIN loyalty_history prev
-                    ON prev.card_id = line.card_id AND prev.id <= line.id
-                 WHERE line.id IN %s
-                 GROUP BY line.id
+                SELECT id, balance
+                  FROM (SELECT id,
+                               SUM(COALESCE(issued, 0) - COALESCE(used, 0))
+                                   OVER (PARTITION BY card_id ORDER BY id) AS balance
+                          FROM loyalty_history
+                         WHERE card_id IN (SELECT card_id FROM loyalty_history
+                                            WHERE id IN %(ids)s)) ledger
+                 WHERE id IN %(ids)s
                 """,
-                [tuple(line_ids)],
+                {"ids": tuple(line_ids)},
             )
             balances = dict(self.env.cr.fetchall())
         for line in self:

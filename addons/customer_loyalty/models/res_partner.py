@@ -136,51 +136,35 @@ class ResPartner(models.Model):
     # Tiers
     # ------------------------------------------------------------------
     @api.model
-    def _get_trailing_purchase_amounts(self, date_from, company, partners=None):
+    def _get_trailing_purchase_amounts(self, date_from, company, partners):
         """{commercial partner id: confirmed purchases since date_from, company currency}.
 
-        For given ``partners`` the sum is taken per partner through the indexes
-        (LATERAL), so its cost follows the partners asked, not the orders of the
-        whole window.
+        The sum is taken per partner through the indexes (LATERAL), so its cost
+        follows the partners asked, not the orders of the whole window.
         """
+        if not partners:
+            return {}
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "amount_total", "currency_rate", "company_id"]
         )
         self.flush_model(["commercial_partner_id"])
-        params = {"date_from": date_from, "company_id": company.id}
-        if partners:
-            params["partner_ids"] = partners.ids
-            self.env.cr.execute(
-                """
-                SELECT target.id, amounts.total
-                  FROM unnest(%(partner_ids)s) AS target(id)
-                 CROSS JOIN LATERAL (
-                        SELECT SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                                   AS total
-                          FROM res_partner buyer
-                          JOIN sale_order so ON so.partner_id = buyer.id
-                         WHERE buyer.commercial_partner_id = target.id
-                           AND so.state = 'sale'
-                           AND so.date_order >= %(date_from)s
-                           AND so.company_id = %(company_id)s
-                       ) amounts
-                 WHERE amounts.total IS NOT NULL
-                """,
-                params,
-            )
-            return dict(self.env.cr.fetchall())
         self.env.cr.execute(
             """
-            SELECT partner.commercial_partner_id,
-                   SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
-              FROM sale_order so
-              JOIN res_partner partner ON partner.id = so.partner_id
-             WHERE so.state = 'sale'
-               AND so.date_order >= %(date_from)s
-               AND so.company_id = %(company_id)s
-             GROUP BY partner.commercial_partner_id
+            SELECT target.id, amounts.total
+              FROM unnest(%(partner_ids)s) AS target(id)
+             CROSS JOIN LATERAL (
+                    SELECT SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                               AS total
+                      FROM res_partner buyer
+                      JOIN sale_order so ON so.partner_id = buyer.id
+                     WHERE buyer.commercial_partner_id = target.id
+                       AND so.state = 'sale'
+                       AND so.date_order >= %(date_from)s
+                       AND so.company_id = %(company_id)s
+                   ) amounts
+             WHERE amounts.total IS NOT NULL
             """,
-            params,
+            {"date_from": date_from, "company_id": company.id, "partner_ids": partners.ids},
         )
         return dict(self.env.cr.fetchall())
 

@@ -192,30 +192,32 @@ class SaleOrder(models.Model):
         )
 
     def _get_bonus_api_spending(self):
-        """{card: (points, api key)} spent through the API on this order and not
-        given back yet."""
-        self.ensure_one()
+        """{order: {card: (points, api key)}} spent through the API on these orders
+        and not given back yet, in one query."""
         groups = (
             self.env["loyalty.history"]
             .sudo()
             ._read_group(
                 [
                     ("order_model", "=", self._name),
-                    ("order_id", "=", self.id),
+                    ("order_id", "in", self.ids),
                     ("api_key_id", "!=", False),
                 ],
-                ["card_id", "api_key_id"],
+                ["order_id", "card_id", "api_key_id"],
                 ["used:sum", "issued:sum"],
             )
         )
-        spending = {}
-        for card, key, used, issued in groups:
-            points, _key = spending.get(card, (0.0, key))
-            spending[card] = (points + used - issued, key)
+        spending = defaultdict(dict)
+        for order_id, card, key, used, issued in groups:
+            points, _key = spending[order_id].get(card, (0.0, key))
+            spending[order_id][card] = (points + used - issued, key)
         return {
-            card: value
-            for card, value in spending.items()
-            if float_compare(value[0], 0.0, precision_digits=2) > 0
+            order: {
+                card: value
+                for card, value in spending[order.id].items()
+                if float_compare(value[0], 0.0, precision_digits=2) > 0
+            }
+            for order in self
         }
 
     # ------------------------------------------------------------------
@@ -263,7 +265,7 @@ class SaleOrder(models.Model):
             spent = order._get_bonus_spending()
             for card in set(earned) | set(spent):
                 reversals.append((order, card, earned.get(card, 0.0), spent.get(card, 0.0)))
-        api_spending = {order: order._get_bonus_api_spending() for order in confirmed}
+        api_spending = confirmed._get_bonus_api_spending()
         result = super(
             SaleOrder, self.with_context(customer_loyalty_keep_ledger=True)
         )._action_cancel()
@@ -301,6 +303,8 @@ class SaleOrder(models.Model):
     def _give_back_api_spending(self, api_spending):
         """Give back what integrations spent on cancelled orders: {order: {card: (points, key)}}.
 
+        Like the reversal of the points spent on order lines, this also applies
+        to a card blocked since: cancelling an order is never refused for it.
         The reversal line carries the key, so a spending is given back once.
         """
         cards = self.env["loyalty.card"].browse(

@@ -1,39 +1,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import json
-
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.customer_base.tests.common import CustomerApiMixin
 
 from .common import CustomerLoyaltyCase
 
 
 @tagged("post_install", "-at_install")
-class TestLoyaltyApi(CustomerLoyaltyCase, HttpCase):
+class TestLoyaltyApi(CustomerApiMixin, CustomerLoyaltyCase, HttpCase):
     """The customer API with bonus cards, through the real endpoints and a real key."""
+
+    API_SCOPES = {
+        "scope_read_card": True,
+        "scope_record_purchase": True,
+        "scope_spend_points": True,
+        "rate_limit": 0,
+    }
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product.default_code = "COFFEE-1"
-        cls.api_key = cls.env["customer.api.key"].create(
-            {
-                "name": "Shop till",
-                "scope_read_card": True,
-                "scope_record_purchase": True,
-                "scope_spend_points": True,
-                "rate_limit": 0,
-            }
-        )
-        cls.key = cls.api_key._set_new_key()
         cls.partner = cls.create_customer(phone="+380501234567")
-
-    def call(self, path, payload):
-        response = self.url_open(
-            f"/customer_api/v1/{path}",
-            data=json.dumps(payload),
-            headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"},
-        )
-        self.env.invalidate_all()  # the call changed the database behind the test's cache
-        return response.status_code, response.json()
 
     def purchase(self, external_id="TILL-1-0001", price_unit=150.0):
         """Record a purchase of two products; the first one issues the card."""
