@@ -805,24 +805,35 @@ class Benchmark:
         with baseline_registry.cursor() as base_cr:
             base_env = self.env(base_cr)
             theirs = self.confirm_timer(base_env)
-            ours_time = theirs_time = 0.0
+            ours_work = ours_total = theirs_work = theirs_total = 0.0
             # Interleave the two databases so that load from elsewhere on the
             # machine hits both alike.
             for _round in range(CONFIRM_ROUNDS):
-                ours_time += next(ours)
-                theirs_time += next(theirs)
-        self.add("Confirm 500 orders one by one: Odoo only", CONFIRM_ORDERS, seconds=theirs_time)
+                work, total = next(ours)
+                ours_work, ours_total = ours_work + work, ours_total + total
+                work, total = next(theirs)
+                theirs_work, theirs_total = theirs_work + work, theirs_total + total
+        self.add(
+            "Confirm 500 orders one by one: Odoo only",
+            CONFIRM_ORDERS,
+            seconds=theirs_work,
+            note=f"{theirs_total:.1f} s through the commits",
+        )
         self.add(
             "Confirm 500 orders one by one: with our modules",
             CONFIRM_ORDERS,
-            seconds=ours_time,
-            ratio=ours_time / theirs_time,
-            note=f"+{(ours_time / theirs_time - 1) * 100:.0f}% over Odoo only",
+            seconds=ours_work,
+            ratio=ours_work / theirs_work,
+            note=f"+{(ours_work / theirs_work - 1) * 100:.0f}% over Odoo only; "
+            f"through the commits {ours_total:.1f} s, "
+            f"+{(ours_total / theirs_total - 1) * 100:.0f}%",
         )
 
     def confirm_timer(self, env):
-        """Generator: each step confirms the next slice of draft orders one by one
-        (each its own committed transaction) and yields the time it took."""
+        """Generator: each step confirms the next slice of draft orders one by one,
+        each in its own transaction, and yields two times: the confirmation's own
+        work (``action_confirm`` and the flush) and the whole transaction the user
+        waits for (through the commit, where Odoo writes the chatter tracking)."""
         per_round = CONFIRM_ORDERS // CONFIRM_ROUNDS
         partners = env["res.partner"].search(
             [("customer_rank", ">", 0)], order="id", limit=CONFIRM_ORDERS * 20
@@ -840,16 +851,17 @@ class Benchmark:
         env.cr.commit()
         ids = orders.ids
         for start in range(0, len(ids), per_round):
-            elapsed = 0.0
+            work = total = 0.0
             for order_id in ids[start : start + per_round]:
                 env.invalidate_all()
                 order = env["sale.order"].browse(order_id)
                 started = time.perf_counter()
                 order.action_confirm()
                 env.flush_all()
-                elapsed += time.perf_counter() - started
+                work += time.perf_counter() - started
                 env.cr.commit()
-            yield elapsed
+                total += time.perf_counter() - started
+            yield work, total
 
 
 def fields_today(env):

@@ -128,6 +128,41 @@ class TestPurchaseCounters(CustomerBaseCase):
             self.env["ir.config_parameter"].get_param("customer_base.counter_rebuild_last_id"), "0"
         )
 
+    def test_rebuild_rewrites_only_changed_rows(self):
+        """The rebuild leaves the rows whose counters are right untouched."""
+        right, wrong = self.env["res.partner"].create(
+            [
+                {"firstname": "Правильний", "lastname": "Тест"},
+                {"firstname": "Хибний", "lastname": "Тест"},
+            ]
+        )
+        self.create_order(right, 10)
+        self.create_order(wrong, 20)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET purchase_count = NULL WHERE id = %s", [wrong.id]
+        )
+
+        def row_versions():
+            self.env.cr.execute(
+                "SELECT id, ctid::text FROM res_partner WHERE id IN %s", [(right.id, wrong.id)]
+            )
+            return dict(self.env.cr.fetchall())
+
+        before = row_versions()
+        (right | wrong)._update_purchase_counters(skip_unchanged=True)
+        after = row_versions()
+        self.assertEqual(after[right.id], before[right.id])
+        self.assertNotEqual(after[wrong.id], before[wrong.id])
+        self.assertCounters(wrong, 1, 20)
+
+    def test_confirmation_updates_the_counters_once(self):
+        partner = self.create_customer()
+        order = self.create_order(partner, 30, confirm=False)
+        order.action_confirm()
+        self.assertCounters(partner, 1, 30)
+        self.assertFalse(self.env.cr.precommit.data.get("customer_base.deferred_order_ids"))
+
     def test_manager_action_triggers_rebuild(self):
         action = self.env["res.partner"].with_user(self.manager).action_rebuild_purchase_counters()
         self.assertEqual(action["tag"], "display_notification")

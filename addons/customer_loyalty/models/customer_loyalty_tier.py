@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
+
+# A change to one of these fields changes which tier a purchase total earns.
+THRESHOLD_KEY_FIELDS = {"threshold_amount", "active", "company_id"}
 
 
 class CustomerLoyaltyTier(models.Model):
@@ -62,19 +65,31 @@ class CustomerLoyaltyTier(models.Model):
     def create(self, vals_list):
         tiers = super().create(vals_list)
         tiers._sync_discount_program()
+        self.env.registry.clear_cache()
         return tiers
 
     def write(self, vals):
         result = super().write(vals)
         if {"discount_percent", "name", "active", "company_id"} & set(vals):
             self._sync_discount_program()
+        if THRESHOLD_KEY_FIELDS & set(vals):
+            self.env.registry.clear_cache()
         return result
 
     def unlink(self):
         programs = self.program_id
         result = super().unlink()
         programs.sudo().write({"active": False})
+        self.env.registry.clear_cache()
         return result
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_thresholds(self, company_id):
+        """{tier id: threshold} of the company's active tiers, cached: every
+        confirmation checks whether its customer may move up."""
+        tiers = self.sudo().search([("company_id", "=", company_id)])
+        return {tier.id: tier.threshold_amount for tier in tiers}
 
     def _prepare_discount_program_values(self):
         self.ensure_one()

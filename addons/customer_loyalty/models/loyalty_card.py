@@ -4,11 +4,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero, float_round, mute_logger
+from odoo.tools import float_compare, float_is_zero, float_round
 
 CARD_PREFIX = "29"
 MANAGER_GROUP = "customer_loyalty.group_loyalty_manager"
@@ -138,43 +137,41 @@ class LoyaltyCard(models.Model):
     # The ledger: every change of points goes through here
     # ------------------------------------------------------------------
     def _lock_for_update(self):
-        """Lock the card rows until the end of the transaction.
+        """Lock the card rows until the end of the transaction, with fresh balances.
 
-        NOWAIT: a second transaction spending the same card fails at once with a
-        clear message instead of waiting and then spending a stale balance.
+        A card another transaction holds is not waited for: the operation fails
+        at once with a clear message instead of waiting and then spending a
+        stale balance.
         """
-        if not self.ids:
-            return
-        self.flush_recordset(["points"])
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM loyalty_card WHERE id IN %s FOR UPDATE NOWAIT",
-                    [tuple(self.ids)],
-                )
-        except pg_errors.LockNotAvailable:
+        if self._lock_available() != self:
             raise UserError(
                 _(
                     "The bonus card is being used in another operation right now. "
                     "Please try again in a moment."
                 )
-            ) from None
-        self.invalidate_recordset(["points"])
+            )
 
     def _lock_available(self):
         """Lock the rows of the cards no other transaction holds; return those cards.
 
-        For batches: a card in use at a till right now is left for a later run
-        instead of failing the whole batch.
+        The balances of the locked cards are read in the same statement, so the
+        cache holds the values no one else can change until the end of the
+        transaction. For batches: a card in use at a till right now is left for
+        a later run instead of failing the whole batch. SKIP LOCKED instead of
+        NOWAIT: a held card raises no database error, so no savepoint is needed.
         """
         if not self.ids:
             return self
         self.flush_recordset(["points"])
         self.env.cr.execute(
-            "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED",
+            "SELECT id, points FROM loyalty_card WHERE id IN %s ORDER BY id "
+            "FOR UPDATE SKIP LOCKED",
             [tuple(self.ids)],
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = self.env.cr.fetchall()
+        locked = self.browse([row[0] for row in rows])
+        self.env.cache.update(locked, self._fields["points"], [row[1] or 0.0 for row in rows])
+        return locked
 
     def _check_can_change(self, points, kind, reason):
         self.ensure_one()

@@ -28,11 +28,14 @@ class LoyaltyHistory(models.Model):
         readonly=True,
         help="When the points were earned or taken; expiry counts from this date.",
     )
+    # Precomputed: a ledger line is inserted with them, not updated right after.
     partner_id = fields.Many2one(
-        related="card_id.partner_id", store=True, index=True, string="Customer"
+        related="card_id.partner_id", store=True, precompute=True, index=True, string="Customer"
     )
-    is_bonus_card = fields.Boolean(related="card_id.is_bonus_card", store=True)
-    points_change = fields.Float(compute="_compute_points_change", store=True, string="Change")
+    is_bonus_card = fields.Boolean(related="card_id.is_bonus_card", store=True, precompute=True)
+    points_change = fields.Float(
+        compute="_compute_points_change", store=True, precompute=True, string="Change"
+    )
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True, string="Recorded By"
     )

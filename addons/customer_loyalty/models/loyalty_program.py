@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+
+# A change to one of these fields may change which program is a company's bonus program.
+BONUS_PROGRAM_KEY_FIELDS = {"is_bonus_card", "company_id", "active"}
 
 
 class LoyaltyProgram(models.Model):
@@ -119,14 +122,45 @@ class LoyaltyProgram(models.Model):
             if others:
                 raise ValidationError(_("There can be only one bonus card program per company."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        programs = super().create(vals_list)
+        if programs.filtered("is_bonus_card"):
+            self.env.registry.clear_cache()
+        return programs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if BONUS_PROGRAM_KEY_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        bonus_programs = self.filtered("is_bonus_card")
+        result = super().unlink()
+        if bonus_programs:
+            self.env.registry.clear_cache()
+        return result
+
     @api.model
     def _get_bonus_program(self, company=None):
         """The active bonus card program of the company (or the shared one)."""
         company = company or self.env.company
-        return self.sudo().search(
-            [("is_bonus_card", "=", True), ("company_id", "in", [company.id, False])],
-            order="company_id",
-            limit=1,
+        return self.sudo().browse(self._get_bonus_program_id(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_bonus_program_id(self, company_id):
+        """Id of the company's bonus program, cached: every confirmation and
+        registration asks for it, and it changes only when a program does."""
+        return (
+            self.sudo()
+            .search(
+                [("is_bonus_card", "=", True), ("company_id", "in", [company_id, False])],
+                order="company_id",
+                limit=1,
+            )
+            .id
         )
 
     def _get_bonus_spending_reward(self):

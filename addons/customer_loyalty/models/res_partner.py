@@ -168,23 +168,30 @@ class ResPartner(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _filter_may_be_promoted(self, tiers, company):
+    def _filter_may_be_promoted(self, company):
         """The partners whose lifetime purchases could earn a higher tier.
 
         The lifetime total kept by customer_base (same orders, same currency
         conversion) bounds the trailing-window amount from above, so a partner
         whose lifetime total does not reach a higher threshold cannot be
-        promoted: confirming their order needs no purchase sum. The nightly
+        promoted: confirming their order needs no purchase sum. Only the total
+        and the tier are read, against the cached thresholds; the nightly
         review does not take this shortcut.
         """
+        thresholds = self.env["customer.loyalty.tier"]._get_thresholds(company.id)
+        if not thresholds:
+            return self.browse()
+        partners = self.with_company(company)
+        partners.fetch(["purchase_total", "loyalty_tier_id"])
 
         def may_be_promoted(partner):
-            total = partner.with_company(company).purchase_total
-            best = next((t for t in tiers if total >= t.threshold_amount), tiers.browse())
             current = partner.loyalty_tier_id
-            return bool(best) and (not current or best.threshold_amount > current.threshold_amount)
+            floor = (
+                thresholds.get(current.id, current.threshold_amount) if current else float("-inf")
+            )
+            return any(floor < amount <= partner.purchase_total for amount in thresholds.values())
 
-        return self.filtered(may_be_promoted)
+        return partners.filtered(may_be_promoted).with_env(self.env)
 
     def _review_loyalty_tier(self, allow_demotion=False, reason=None):
         """Move the commercial partners to the tier their trailing purchases earn.
@@ -197,11 +204,13 @@ class ResPartner(models.Model):
         change_model = self.env["customer.loyalty.tier.change"].sudo()
         partners = self.commercial_partner_id
         company = self.env.company
+        if not allow_demotion:
+            partners = partners._filter_may_be_promoted(company)
+            if not partners:
+                return change_model
         tiers = self.env["customer.loyalty.tier"].search(
             [("company_id", "=", company.id)], order="threshold_amount desc"
         )
-        if not allow_demotion:
-            partners = partners._filter_may_be_promoted(tiers, company)
         if not partners or not tiers:
             return change_model
         program = self.env["loyalty.program"]._get_bonus_program(company)

@@ -14,8 +14,17 @@ class SaleOrder(models.Model):
     # Programs: tier promotions, earn multiplier, card required
     # ------------------------------------------------------------------
     def _get_customer_loyalty_tier(self):
+        """The tier of the order's customer (its commercial partner).
+
+        Only the two fields needed are fetched: confirming an order does not
+        otherwise load the whole customer record.
+        """
         self.ensure_one()
-        return self.partner_id.commercial_partner_id.sudo().loyalty_tier_id
+        partner = self.partner_id.sudo()
+        partner.fetch(["commercial_partner_id", "loyalty_tier_id"])
+        commercial = partner.commercial_partner_id
+        commercial.fetch(["loyalty_tier_id"])
+        return commercial.loyalty_tier_id
 
     def _get_program_domain(self):
         """Tier promotions only apply to the customers of their tier."""
@@ -33,14 +42,10 @@ class SaleOrder(models.Model):
         )
 
     def _get_bonus_card(self):
+        """The customer's bonus card; read through the partner's cards, which a
+        confirmation has already loaded for all its orders."""
         self.ensure_one()
-        return (
-            self.env["loyalty.card"]
-            .sudo()
-            .search(
-                [("partner_id", "=", self.partner_id.id), ("is_bonus_card", "=", True)], limit=1
-            )
-        )
+        return self.partner_id.sudo().bonus_card_ids[:1]
 
     def _program_check_compute_points(self, programs):
         """Bonus points need an active card and follow the tier's multiplier."""
@@ -227,24 +232,20 @@ class SaleOrder(models.Model):
         """Issue missing cards (first purchase policy), then lock the customers' cards.
 
         The card holders are found with one query; cards are only issued to the
-        customers who have none, so a returning customer costs no extra query.
+        customers who have none, and the issue policy is only read for them, so a
+        returning customer costs no extra query.
         """
         cards = self.order_line.coupon_id.filtered("is_bonus_card")
         program = self.env["loyalty.program"]._get_bonus_program()
         if program:
-            holders = (
-                self.env["loyalty.card"]
-                .sudo()
-                .search([("partner_id", "in", self.partner_id.ids), ("is_bonus_card", "=", True)])
-            )
+            holders = self.partner_id.sudo().bonus_card_ids
             cards |= holders
-            if program.bonus_card_issue_policy == "first_purchase":
-                newcomers = (
-                    self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
-                    - holders.partner_id
-                )
-                if newcomers:
-                    cards |= self.env["loyalty.card"]._issue_bonus_cards(newcomers, program=program)
+            newcomers = (
+                self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
+                - holders.partner_id
+            )
+            if newcomers and program.bonus_card_issue_policy == "first_purchase":
+                cards |= self.env["loyalty.card"]._issue_bonus_cards(newcomers, program=program)
         cards._lock_for_update()
         result = super().action_confirm()
         self.partner_id._review_loyalty_tier(allow_demotion=False)

@@ -60,6 +60,19 @@ class TestBonusCard(CustomerLoyaltyCase):
         partner.action_issue_bonus_card()
         self.assertTrue(partner.loyalty_card_id)
 
+    def test_archived_program_issues_no_card(self):
+        programs = self.env["loyalty.program"]
+        self.assertEqual(programs._get_bonus_program(), self.program)
+        self.program.active = False
+        self.assertFalse(programs._get_bonus_program())
+        partner = self.create_customer()
+        self.create_order(partner, 500.0)
+        self.assertFalse(partner.bonus_card_ids)
+        self.program.active = True
+        self.assertEqual(programs._get_bonus_program(), self.program)
+        self.create_order(partner, 500.0)
+        self.assertTrue(partner.loyalty_card_id)
+
     def test_block_and_replace_moves_balance(self):
         partner = self.create_customer()
         card = self.issue_card(partner, points=40.0)

@@ -77,3 +77,17 @@ class TestTiers(CustomerLoyaltyCase):
         self.assertEqual(partner.loyalty_tier_review_date, fields.Date.context_today(partner))
         self.env["res.partner"]._cron_review_loyalty_tiers(batch_size=1)
         self.assertEqual(len(partner.loyalty_tier_change_ids), 1)
+
+    def test_threshold_change_applies_to_the_next_purchase(self):
+        partner = self.create_customer()
+        self.create_order(partner, 15000.0)
+        self.assertEqual(partner.loyalty_tier_id, self.tier_base)
+        self.tier_silver.threshold_amount = 10000.0
+        self.create_order(partner, 100.0)
+        self.assertEqual(partner.loyalty_tier_id, self.tier_silver)
+
+    def test_archived_tier_is_not_reached(self):
+        partner = self.create_customer()
+        self.tier_silver.active = False
+        self.create_order(partner, 25000.0)
+        self.assertEqual(partner.loyalty_tier_id, self.tier_base)
