@@ -653,16 +653,25 @@ class ResPartner(models.Model):
                            count(*) AS purchase_count,
                            sum(sale.amount_total / COALESCE(NULLIF(sale.currency_rate, 0), 1))
                                AS purchase_total,
-                           min(sale.date_order AT TIME ZONE 'UTC' AT TIME ZONE company_tz.tz)::date
-                               AS first_date,
-                           max(sale.date_order AT TIME ZONE 'UTC' AT TIME ZONE company_tz.tz)::date
-                               AS last_date
+                           min(sale.date_order) AS first_order,
+                           max(sale.date_order) AS last_order
                       FROM sale_order sale
                       JOIN res_partner partner ON partner.id = sale.partner_id
-                      JOIN company_tz ON company_tz.id = sale.company_id
                      WHERE sale.state = 'sale'
                        AND partner.commercial_partner_id IN (SELECT id FROM targets)
                   GROUP BY partner.commercial_partner_id, sale.company_id
+                ), local_orders AS (
+                    -- Days in the company's timezone, converted once per customer and
+                    -- company rather than once per order: local time never goes back
+                    -- a day, so the first and last days are those of the first and
+                    -- last orders.
+                    SELECT orders.*,
+                           (orders.first_order AT TIME ZONE 'UTC' AT TIME ZONE company_tz.tz)::date
+                               AS first_date,
+                           (orders.last_order AT TIME ZONE 'UTC' AT TIME ZONE company_tz.tz)::date
+                               AS last_date
+                      FROM orders
+                      JOIN company_tz ON company_tz.id = orders.company_id
                 ), per_partner AS (
                     SELECT target.id AS partner_id,
                            jsonb_object_agg(orders.company_id::text, orders.purchase_count)
@@ -681,7 +690,7 @@ class ResPartner(models.Model):
                                FILTER (WHERE orders.company_id IS NOT NULL) AS last_date,
                            min(orders.first_date) AS first_any
                       FROM targets AS target
-                 LEFT JOIN orders ON orders.partner_id = target.id
+                 LEFT JOIN local_orders orders ON orders.partner_id = target.id
                   GROUP BY target.id
                 )
                 UPDATE res_partner partner

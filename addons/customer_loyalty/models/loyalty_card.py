@@ -44,8 +44,10 @@ class LoyaltyCard(models.Model):
     issue_date = fields.Date(default=fields.Date.context_today, copy=False)
     blocked_reason = fields.Char(copy=False, tracking=True)
     replaced_by_id = fields.Many2one("loyalty.card", string="Replaced By", copy=False)
+    # tracking=False: a related field inherits the tracking of its target, and
+    # tracking it here would load the customer at every change of points.
     loyalty_tier_id = fields.Many2one(
-        related="partner_id.commercial_partner_id.loyalty_tier_id", string="Tier"
+        related="partner_id.commercial_partner_id.loyalty_tier_id", string="Tier", tracking=False
     )
     points_value = fields.Monetary(
         compute="_compute_points_value",

@@ -28,8 +28,13 @@ class ResPartner(models.Model):
     loyalty_card_code = fields.Char(
         related="loyalty_card_id.code", string="Bonus Card Number", compute_sudo=True
     )
+    # tracking=False: the card keeps the history of its points (its ledger);
+    # tracking them here too would look the card up at every write of a contact.
     loyalty_points = fields.Float(
-        related="loyalty_card_id.points", string="Bonus Points", compute_sudo=True
+        related="loyalty_card_id.points",
+        string="Bonus Points",
+        compute_sudo=True,
+        tracking=False,
     )
     loyalty_history_count = fields.Integer(
         compute="_compute_loyalty_history_count", compute_sudo=True, string="Points History"
