@@ -151,19 +151,26 @@ class ResPartner(models.Model):
     )
 
     # -- purchase counters (written in SQL by _update_purchase_counters) ------
-    purchase_count = fields.Integer(company_dependent=True, readonly=True, copy=False)
+    # index=False: Odoo would index a company-dependent field on "is set", which
+    # does not narrow a search when most customers have bought; without these
+    # indexes, updating the counters at each sale can stay on the row's page
+    # (a HOT update) instead of adding an entry to every index of the table.
+    purchase_count = fields.Integer(company_dependent=True, readonly=True, copy=False, index=False)
     purchase_total = fields.Float(
         company_dependent=True,
         readonly=True,
         copy=False,
+        index=False,
         digits="Product Price",
         help="Total of confirmed sale orders, in the company currency.",
     )
     purchase_average = fields.Float(
-        company_dependent=True, readonly=True, copy=False, digits="Product Price"
+        company_dependent=True, readonly=True, copy=False, index=False, digits="Product Price"
     )
-    first_purchase_date = fields.Date(company_dependent=True, readonly=True, copy=False)
-    last_purchase_date = fields.Date(company_dependent=True, readonly=True, copy=False)
+    first_purchase_date = fields.Date(
+        company_dependent=True, readonly=True, copy=False, index=False
+    )
+    last_purchase_date = fields.Date(company_dependent=True, readonly=True, copy=False, index=False)
 
     # -- data quality --------------------------------------------------------
     duplicate_partner_ids = fields.Many2many(
