@@ -711,12 +711,35 @@ class ResPartner(models.Model):
                   FROM per_partner
                  WHERE partner.id = per_partner.partner_id
                  %(guard)s
+             RETURNING partner.id, partner.purchase_count -> %(company)s,
+                       partner.purchase_total -> %(company)s,
+                       partner.purchase_average -> %(company)s,
+                       partner.first_purchase_date -> %(company)s,
+                       partner.last_purchase_date -> %(company)s
                 """,
                 ids=self.ids,
                 guard=unchanged_guard if skip_unchanged else SQL(),
+                company=str(self.env.company.id),
             )
         )
+        rows = self.env.cr.fetchall()
         self.env["res.partner"].invalidate_model([*COUNTER_FIELDS, "customer_registration_date"])
+        self._cache_purchase_counters(rows)
+
+    def _cache_purchase_counters(self, rows):
+        """Put the counters just written for the current company in the cache.
+
+        ``rows`` are (partner id, count, total, average, first date, last
+        date), as the update returns them; a partner with no counter in the
+        company is left to be read. The tier check that follows a sale reads
+        the new total without a query.
+        """
+        rows = [row for row in rows if row[1] is not None]
+        partners = self.browse([row[0] for row in rows])
+        for index, name in enumerate(COUNTER_FIELDS, start=1):
+            field = self._fields[name]
+            values = [field.convert_to_cache(row[index], partners) for row in rows]
+            self.env.cache.update(partners, field, values)
 
     @api.model
     def _cron_rebuild_purchase_counters(self, batch_size=20000):

@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from odoo.tests import tagged
 
+from ..models.res_partner import COUNTER_FIELDS
 from .common import CustomerBaseCase
 
 
@@ -162,6 +163,16 @@ class TestPurchaseCounters(CustomerBaseCase):
         order.action_confirm()
         self.assertCounters(partner, 1, 30)
         self.assertFalse(self.env.cr.precommit.data.get("customer_base.deferred_order_ids"))
+
+    def test_confirmation_leaves_the_new_counters_in_the_cache(self):
+        partner = self.create_customer()
+        self.create_order(partner, 30)
+        self.create_order(partner, 50)
+        with self.assertQueryCount(0):
+            cached = [partner[name] for name in COUNTER_FIELDS]
+        partner.invalidate_recordset()
+        self.assertEqual(cached, [partner[name] for name in COUNTER_FIELDS])
+        self.assertEqual(cached[:3], [2, 80, 40])
 
     def test_manager_action_triggers_rebuild(self):
         action = self.env["res.partner"].with_user(self.manager).action_rebuild_purchase_counters()

@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import namedtuple
+
 from odoo import _, api, fields, models, tools
 
-# A change to one of these fields changes which tier a purchase total earns.
-THRESHOLD_KEY_FIELDS = {"threshold_amount", "active", "company_id"}
+# What a confirmation needs of a tier, cached per company.
+TierRule = namedtuple("TierRule", ["threshold", "earn_multiplier", "program_id"])
+# A change to one of these fields changes the cached rules.
+RULE_KEY_FIELDS = {"threshold_amount", "earn_multiplier", "program_id", "active", "company_id"}
 
 
 class CustomerLoyaltyTier(models.Model):
@@ -72,7 +76,7 @@ class CustomerLoyaltyTier(models.Model):
         result = super().write(vals)
         if {"discount_percent", "name", "active", "company_id"} & set(vals):
             self._sync_discount_program()
-        if THRESHOLD_KEY_FIELDS & set(vals):
+        if RULE_KEY_FIELDS & set(vals):
             self.env.registry.clear_cache()
         return result
 
@@ -85,11 +89,15 @@ class CustomerLoyaltyTier(models.Model):
 
     @api.model
     @tools.ormcache("company_id")
-    def _get_thresholds(self, company_id):
-        """{tier id: threshold} of the company's active tiers, cached: every
-        confirmation checks whether its customer may move up."""
+    def _get_rules(self, company_id):
+        """{tier id: TierRule} of the company's active tiers, cached: every
+        confirmation reads its customer's tier, and checks whether they may
+        move up, without a query."""
         tiers = self.sudo().search([("company_id", "=", company_id)])
-        return {tier.id: tier.threshold_amount for tier in tiers}
+        return {
+            tier.id: TierRule(tier.threshold_amount, tier.earn_multiplier, tier.program_id.id)
+            for tier in tiers
+        }
 
     def _prepare_discount_program_values(self):
         self.ensure_one()

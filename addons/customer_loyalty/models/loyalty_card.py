@@ -31,8 +31,13 @@ def is_valid_card_number(number):
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
+    # precompute: a card issued at a sale is inserted with it, not updated after.
     is_bonus_card = fields.Boolean(
-        related="program_id.is_bonus_card", store=True, index=True, string="Is Bonus Card"
+        related="program_id.is_bonus_card",
+        store=True,
+        precompute=True,
+        index=True,
+        string="Is Bonus Card",
     )
     state = fields.Selection(
         [("active", "Active"), ("blocked", "Blocked")],

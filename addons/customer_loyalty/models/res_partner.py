@@ -183,18 +183,19 @@ class ResPartner(models.Model):
         and the tier are read, against the cached thresholds; the nightly
         review does not take this shortcut.
         """
-        thresholds = self.env["customer.loyalty.tier"]._get_thresholds(company.id)
-        if not thresholds:
+        rules = self.env["customer.loyalty.tier"]._get_rules(company.id)
+        if not rules:
             return self.browse()
         partners = self.with_company(company)
         partners.fetch(["purchase_total", "loyalty_tier_id"])
 
         def may_be_promoted(partner):
             current = partner.loyalty_tier_id
-            floor = (
-                thresholds.get(current.id, current.threshold_amount) if current else float("-inf")
-            )
-            return any(floor < amount <= partner.purchase_total for amount in thresholds.values())
+            if current.id in rules:
+                floor = rules[current.id].threshold
+            else:
+                floor = current.threshold_amount if current else float("-inf")
+            return any(floor < rule.threshold <= partner.purchase_total for rule in rules.values())
 
         return partners.filtered(may_be_promoted).with_env(self.env)
 

@@ -26,6 +26,12 @@ class SaleOrder(models.Model):
         commercial.fetch(["loyalty_tier_id"])
         return commercial.loyalty_tier_id
 
+    def _get_customer_tier_rule(self):
+        """The cached rule (multiplier, discount promotion) of the customer's
+        tier in the order's company, or None."""
+        tier = self._get_customer_loyalty_tier()
+        return self.env["customer.loyalty.tier"]._get_rules(self.company_id.id).get(tier.id)
+
     def _get_program_domain(self):
         """Tier promotions only apply to the customers of their tier."""
         domain = super()._get_program_domain()
@@ -54,7 +60,8 @@ class SaleOrder(models.Model):
         if not bonus_programs:
             return result
         has_card = bool(self._get_bonus_card())
-        multiplier = self._get_customer_loyalty_tier().earn_multiplier or 1.0
+        rule = self._get_customer_tier_rule()
+        multiplier = rule.earn_multiplier if rule else 1.0
         for program in bonus_programs:
             status = result[program]
             if not has_card:
@@ -72,9 +79,10 @@ class SaleOrder(models.Model):
         The points are computed again afterwards, on the discounted amount.
         """
         result = super()._update_programs_and_rewards()
-        tier_program = self._get_customer_loyalty_tier().program_id
-        if not tier_program or self.state not in ("draft", "sent"):
+        rule = self._get_customer_tier_rule()
+        if not rule or not rule.program_id or self.state not in ("draft", "sent"):
             return result
+        tier_program = self.env["loyalty.program"].browse(rule.program_id)
         reward = tier_program.reward_ids[:1]
         coupon = self.coupon_point_ids.coupon_id.filtered(lambda c: c.program_id == tier_program)
         if reward and coupon and reward not in self.order_line.reward_id:

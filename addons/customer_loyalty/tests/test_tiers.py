@@ -42,6 +42,15 @@ class TestTiers(CustomerLoyaltyCase):
         # the Silver discount (3%) lowers the amount: 970 / 10 * 1.25
         self.assertAlmostEqual(card.points - before, 121.25, places=2)
 
+    def test_multiplier_change_applies_to_the_next_purchase(self):
+        partner = self.create_customer()
+        self.create_order(partner, 25000.0)
+        self.tier_silver.earn_multiplier = 2.0
+        card = partner.loyalty_card_id
+        before = card.points
+        self.create_order(partner, 1000.0)
+        self.assertAlmostEqual(card.points - before, 194.0, places=2)
+
     def test_tier_discount_applied_through_loyalty_engine(self):
         partner = self.create_customer()
         self.create_order(partner, 25000.0)
