@@ -609,7 +609,7 @@ class ResPartner(models.Model):
     def _customer_today(self):
         return fields.Date.context_today(self.with_context(tz=self._customer_timezone()))
 
-    def _update_purchase_counters(self, skip_unchanged=False):
+    def _update_purchase_counters(self, rebuild=False):
         """Recompute the purchase counters of the commercial partners of ``self``.
 
         One set-based statement for all of them: confirmed sale orders of each
@@ -618,10 +618,12 @@ class ResPartner(models.Model):
         cancelling or deleting the last order brings them back to zero. The
         registration date becomes the first purchase when that is earlier.
 
-        ``skip_unchanged`` leaves the rows whose counters are right as they
-        are: the rebuild of the whole base rewrites only what changed. A sale
-        that triggers the update changes the counters, so the check would only
-        make the statement slower to plan.
+        The new values of the current company are left in the cache, for the
+        tier check that follows a sale. ``rebuild`` is for a batch of the
+        whole-base rebuild: it leaves the rows whose counters are right as they
+        are and returns nothing to the cache, so a batch never loads its
+        partners. (A sale changes the counters it updates: there the check
+        would only make the statement slower to plan.)
         """
         if not self.ids:
             return
@@ -640,6 +642,16 @@ class ResPartner(models.Model):
                  per_partner.last_date,
                  LEAST(partner.customer_registration_date, per_partner.first_any))
             """
+        )
+        returning = SQL(
+            """
+            RETURNING partner.id, partner.purchase_count -> %(company)s,
+                      partner.purchase_total -> %(company)s,
+                      partner.purchase_average -> %(company)s,
+                      partner.first_purchase_date -> %(company)s,
+                      partner.last_purchase_date -> %(company)s
+            """,
+            company=str(self.env.company.id),
         )
         self.env.cr.execute(
             SQL(
@@ -711,18 +723,14 @@ class ResPartner(models.Model):
                   FROM per_partner
                  WHERE partner.id = per_partner.partner_id
                  %(guard)s
-             RETURNING partner.id, partner.purchase_count -> %(company)s,
-                       partner.purchase_total -> %(company)s,
-                       partner.purchase_average -> %(company)s,
-                       partner.first_purchase_date -> %(company)s,
-                       partner.last_purchase_date -> %(company)s
+                 %(returning)s
                 """,
                 ids=self.ids,
-                guard=unchanged_guard if skip_unchanged else SQL(),
-                company=str(self.env.company.id),
+                guard=unchanged_guard if rebuild else SQL(),
+                returning=SQL() if rebuild else returning,
             )
         )
-        rows = self.env.cr.fetchall()
+        rows = [] if rebuild else self.env.cr.fetchall()
         self.env["res.partner"].invalidate_model([*COUNTER_FIELDS, "customer_registration_date"])
         self._cache_purchase_counters(rows)
 
@@ -751,7 +759,7 @@ class ResPartner(models.Model):
         return self._process_in_batches(
             "customer_base.counter_rebuild_last_id",
             SQL("id = commercial_partner_id"),
-            lambda partners: partners._update_purchase_counters(skip_unchanged=True),
+            lambda partners: partners._update_purchase_counters(rebuild=True),
             batch_size,
         )
 

@@ -151,7 +151,7 @@ class TestPurchaseCounters(CustomerBaseCase):
             return dict(self.env.cr.fetchall())
 
         before = row_versions()
-        (right | wrong)._update_purchase_counters(skip_unchanged=True)
+        (right | wrong)._update_purchase_counters(rebuild=True)
         after = row_versions()
         self.assertEqual(after[right.id], before[right.id])
         self.assertNotEqual(after[wrong.id], before[wrong.id])
