@@ -270,7 +270,8 @@ class CustomerSegment(models.Model):
 
         Leavers lose the tag, newcomers get it, and each move is recorded as a
         segment event. The first refresh of a segment only takes its starting
-        members: those events are written in SQL and flagged ``initial``, so
+        members: those events are written in SQL from the moves staged in a
+        temporary table, never loaded into Python, and flagged ``initial``, so
         that creating a segment on a large base neither floods customers and
         salespeople through automations nor queues a webhook per member.
         Later moves are created through the ORM so automations can react.
@@ -288,29 +289,31 @@ class CustomerSegment(models.Model):
                 self._get_member_sql(),
             )
         )
+        cr.execute("DROP TABLE IF EXISTS customer_segment_moves")
+        cr.execute("CREATE TEMP TABLE customer_segment_moves (partner_id int, kind varchar)")
         cr.execute(
             SQL(
-                """DELETE FROM res_partner_res_partner_category_rel r
-                    WHERE r.category_id = %s
-                      AND NOT EXISTS (SELECT 1 FROM customer_segment_members m
-                                       WHERE m.id = r.partner_id)
-                RETURNING r.partner_id""",
-                self.category_id.id,
+                """WITH leavers AS (
+                       DELETE FROM res_partner_res_partner_category_rel r
+                        WHERE r.category_id = %(category)s
+                          AND NOT EXISTS (SELECT 1 FROM customer_segment_members m
+                                           WHERE m.id = r.partner_id)
+                    RETURNING r.partner_id
+                   ), newcomers AS (
+                       INSERT INTO res_partner_res_partner_category_rel (category_id, partner_id)
+                       SELECT %(category)s, m.id FROM customer_segment_members m
+                        WHERE NOT EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel r
+                                           WHERE r.category_id = %(category)s
+                                             AND r.partner_id = m.id)
+                    RETURNING partner_id
+                   )
+                   INSERT INTO customer_segment_moves
+                   SELECT partner_id, 'entered' FROM newcomers
+                    UNION ALL
+                   SELECT partner_id, 'left' FROM leavers""",
+                category=self.category_id.id,
             )
         )
-        left_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                """INSERT INTO res_partner_res_partner_category_rel (category_id, partner_id)
-                   SELECT %s, m.id FROM customer_segment_members m
-                    WHERE NOT EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel r
-                                       WHERE r.category_id = %s AND r.partner_id = m.id)
-                RETURNING partner_id""",
-                self.category_id.id,
-                self.category_id.id,
-            )
-        )
-        entered_ids = [row[0] for row in cr.fetchall()]
         cr.execute("SELECT COUNT(*) FROM customer_segment_members")
         member_count = cr.fetchone()[0]
         cr.execute("DROP TABLE customer_segment_members")
@@ -318,9 +321,15 @@ class CustomerSegment(models.Model):
         self.env["res.partner.category"].invalidate_model(["partner_ids"])
         self.write({"member_count": member_count, "last_refresh": fields.Datetime.now()})
         if initial:
-            self._insert_initial_events(entered_ids, left_ids)
+            self._insert_initial_events()
         else:
-            self._record_events(entered_ids, left_ids)
+            cr.execute("SELECT partner_id, kind FROM customer_segment_moves ORDER BY partner_id")
+            moves = cr.fetchall()
+            self._record_events(
+                [pid for pid, kind in moves if kind == "entered"],
+                [pid for pid, kind in moves if kind == "left"],
+            )
+        cr.execute("DROP TABLE customer_segment_moves")
         self.env["customer.segment.snapshot"]._take_snapshot(self)
         if self.mailing_list_id:
             self._sync_mailing_list()
@@ -385,30 +394,26 @@ class CustomerSegment(models.Model):
             deliveries._enqueue(f"segment.{kind}", kind_events)
         return events
 
-    def _insert_initial_events(self, entered_ids, left_ids):
-        """Record the starting members of a segment in one statement per kind."""
-        event_model = self.env["customer.segment.event"]
-        for kind, ids in (("entered", entered_ids), ("left", left_ids)):
-            if not ids:
-                continue
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO customer_segment_event
-                           (segment_id, partner_id, event_type, date, initial, company_id,
-                            segment_kind, create_uid, create_date, write_uid, write_date)
-                       SELECT %(segment)s, pid, %(kind)s, now() AT TIME ZONE 'UTC', TRUE,
-                              %(company)s, %(segment_kind)s, %(uid)s, now() AT TIME ZONE 'UTC',
-                              %(uid)s, now() AT TIME ZONE 'UTC'
-                         FROM unnest(%(ids)s) AS pid""",
-                    segment=self.id,
-                    kind=kind,
-                    company=self.company_id.id,
-                    segment_kind=self.kind,
-                    uid=self.env.uid,
-                    ids=ids,
-                )
+    def _insert_initial_events(self):
+        """Record the starting members of a segment in one statement, from the
+        moves the refresh staged: a first refresh of a large base keeps its
+        members in the database."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO customer_segment_event
+                       (segment_id, partner_id, event_type, date, initial, company_id,
+                        segment_kind, create_uid, create_date, write_uid, write_date)
+                   SELECT %(segment)s, partner_id, kind, now() AT TIME ZONE 'UTC', TRUE,
+                          %(company)s, %(segment_kind)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM customer_segment_moves""",
+                segment=self.id,
+                company=self.company_id.id,
+                segment_kind=self.kind,
+                uid=self.env.uid,
             )
-        event_model.invalidate_model()
+        )
+        self.env["customer.segment.event"].invalidate_model()
         self.invalidate_recordset(["event_ids"])
 
     @api.model
