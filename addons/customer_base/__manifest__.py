@@ -26,6 +26,8 @@
         "report/customer_registration_poster_report.xml",
         "views/customer_base_menus.xml",
         "views/customer_registration_templates.xml",
+        "views/customer_consent_templates.xml",
+        "data/mail_template_data.xml",
         "views/customer_forget_request_views.xml",
         "wizards/customer_forget_wizard_views.xml",
         "wizards/customer_retention_wizard_views.xml",

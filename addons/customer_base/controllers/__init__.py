@@ -1,3 +1,4 @@
 from . import personal_data
 from . import api
 from . import registration
+from . import consent

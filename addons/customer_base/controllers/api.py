@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """JSON API for cash registers and shop sites (see readme/INTEGRATION.md)."""
 
+import hashlib
 import json
+import math
 import time
 
 from psycopg2 import IntegrityError
@@ -10,6 +12,8 @@ from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools.misc import file_path
+
+from ..models.customer_api_key import RetryableConflict
 
 MAX_BODY_BYTES = 64 * 1024
 CONSENT_PURPOSES = ("personal_data", "marketing_email", "marketing_sms")
@@ -37,6 +41,23 @@ PURCHASE_FIELDS = {
 }
 LINE_FIELDS = {"product": str, "quantity": (int, float), "price_unit": (int, float)}
 SPEND_FIELDS = {"external_id": str, "points": (int, float)}
+# longest accepted string per field name (anything else: DEFAULT_MAX_LENGTH)
+MAX_LENGTHS = {
+    "external_id": 64,
+    "firstname": 64,
+    "middlename": 64,
+    "lastname": 64,
+    "phone": 32,
+    "email": 254,
+    "card_number": 32,
+    "gender": 16,
+    "channel": 16,
+    "date": 32,
+    "product": 64,
+}
+DEFAULT_MAX_LENGTH = 64
+MAX_LINES = 500
+INVALID_KEY_RATE_LIMIT = 20  # calls per minute per client address without a valid key
 
 
 class ApiError(Exception):
@@ -60,6 +81,10 @@ def check_fields(data, spec, required=(), where=""):
         is_bool = isinstance(value, bool) and spec[name] is not bool
         if value is not None and (is_bool or not isinstance(value, spec[name])):
             raise ApiError(400, "invalid_type", _("Wrong type for field: %s", where + name))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ApiError(400, "invalid_number", _("Not a finite number: %s", where + name))
+        if isinstance(value, str) and len(value) > MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH):
+            raise ApiError(400, "too_long", _("Field too long: %s", where + name))
     for name in required:
         if data.get(name) in (None, "", []):
             raise ApiError(400, "missing_field", _("Missing field: %s", where + name))
@@ -80,9 +105,14 @@ class CustomerApiController(http.Controller):
             return dict(request.httprequest.args.items())
         raw = request.httprequest.get_data(cache=True)
         try:
-            return json.loads(raw or b"{}")
+            return json.loads(raw or b"{}", parse_constant=self._refuse_constant)
         except ValueError as error:
             raise ApiError(400, "invalid_json", _("The body is not valid JSON.")) from error
+
+    @staticmethod
+    def _refuse_constant(name):
+        """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON numbers."""
+        raise ValueError(name)
 
     def _api_env(self, key):
         """Environment of the key: its technical user, its company only."""
@@ -98,6 +128,10 @@ class CustomerApiController(http.Controller):
             raise ApiError(413, "payload_too_large", _("The body exceeds 64 KB."))
         key = request.env["customer.api.key"].sudo()._authenticate(self._bearer_key())
         if not key:
+            address = request.httprequest.remote_addr
+            limits = request.env["customer.rate.limit"].sudo()
+            if limits._hit(f"api-invalid-key:{address}", INVALID_KEY_RATE_LIMIT, 60):
+                raise ApiError(429, "rate_limited", _("Too many calls, try again in a minute."))
             raise ApiError(401, "invalid_key", _("Missing or invalid API key."))
         if key._rate_limited():
             raise ApiError(429, "rate_limited", _("Too many calls, try again in a minute."))
@@ -123,6 +157,8 @@ class CustomerApiController(http.Controller):
                 status, body = handler(env, key, data)
         except ApiError as error:
             status, body = error.status, {"error": {"code": error.code, "message": error.message}}
+        except RetryableConflict as error:
+            status, body = 409, {"error": {"code": "locked", "message": str(error)}}
         except ValidationError as error:
             status, body = 422, {"error": {"code": "invalid_data", "message": str(error)}}
         except UserError as error:
@@ -221,8 +257,10 @@ class CustomerApiController(http.Controller):
         return values
 
     def _record_consents(self, env, partner, consents, channel):
-        """Add a consent event for every purpose whose state changes."""
+        """Add a consent event for every purpose whose state changes; email
+        marketing given from a shop site waits for double opt-in."""
         events = []
+        consent = env["customer.consent"]
         for purpose in CONSENT_PURPOSES:
             given = consents.get(purpose)
             if given is None or bool(partner[f"consent_{purpose}"]) == given:
@@ -231,7 +269,7 @@ class CustomerApiController(http.Controller):
                 {
                     "partner_id": partner.id,
                     "purpose": purpose,
-                    "state": "given" if given else "withdrawn",
+                    "state": consent._given_state(purpose, channel) if given else "withdrawn",
                     "channel": channel,
                     "company_id": partner.company_id.id or env.company.id,
                 }
@@ -250,9 +288,10 @@ class CustomerApiController(http.Controller):
         values = self._customer_values(env, data)
         partner = self._find_customer(env, key, values)
         if partner:
-            # Existing cards are only completed, never overwritten from a till.
+            # Existing cards are only completed, never overwritten from a till;
+            # the contact of a user (an employee, a portal account) is left alone.
             missing = {name: value for name, value in values.items() if not partner[name]}
-            if missing:
+            if missing and not partner.with_context(active_test=False).user_ids:
                 partner.write(missing)
             status = 200
         else:
@@ -320,18 +359,36 @@ class CustomerApiController(http.Controller):
 
     def _parse_date(self, value):
         try:
-            date = fields.Datetime.to_datetime(value.replace("T", " ")[:19])
+            date = fields.Datetime.to_datetime(value.upper().replace("T", " ")[:19])
         except ValueError as error:
             raise ApiError(400, "invalid_date", _("Invalid date: %s", value)) from error
         return date
 
+    @staticmethod
+    def _body_hash(data):
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _find_purchase(self, env, key, external_id):
+        """External ids are the integration's own: two tills may both count from 1."""
+        return env["customer.api.purchase"].search(
+            [("key_id", "=", key.id), ("external_id", "=", external_id)]
+        )
+
     def _handle_purchase(self, env, key, data):
         check_fields(data, PURCHASE_FIELDS, ("external_id", "customer", "lines"))
         check_fields(data["customer"], LOOKUP_FIELDS, where="customer.")
-        existing = env["customer.api.purchase"].search(
-            [("company_id", "=", key.company_id.id), ("external_id", "=", data["external_id"])]
-        )
+        if len(data["lines"]) > MAX_LINES:
+            raise ApiError(400, "too_long", _("At most %s lines.", MAX_LINES))
+        request_hash = self._body_hash(data)
+        existing = self._find_purchase(env, key, data["external_id"])
         if existing:
+            if existing.request_hash and existing.request_hash != request_hash:
+                raise ApiError(
+                    409,
+                    "idempotency_conflict",
+                    _("This external id was already used with another body."),
+                )
             return 200, self._purchase_body(existing, duplicate=True)
         partner = self._find_customer(env, key, data["customer"])
         if not partner:
@@ -355,6 +412,7 @@ class CustomerApiController(http.Controller):
                 "key_id": key.id,
                 "company_id": key.company_id.id,
                 "external_id": data["external_id"],
+                "request_hash": request_hash,
                 "order_id": order.id,
             }
         )
@@ -382,9 +440,7 @@ class CustomerApiController(http.Controller):
 
     def _handle_spend(self, env, key, data):
         check_fields(data, SPEND_FIELDS, ("external_id", "points"))
-        purchase = env["customer.api.purchase"].search(
-            [("company_id", "=", key.company_id.id), ("external_id", "=", data["external_id"])]
-        )
+        purchase = self._find_purchase(env, key, data["external_id"])
         if not purchase:
             raise ApiError(404, "purchase_not_found", _("No purchase with this external id."))
         order = purchase.order_id

@@ -7,14 +7,39 @@ from odoo.http import request
 
 HONEYPOT_FIELD = "website_url"
 DEFAULT_RATE_LIMIT = 10
+DEFAULT_CONTACT_RATE_LIMIT = 3
+RATE_LIMIT_PERIOD = 3600
+# longest accepted value of each posted field (longer posts are refused)
+FIELD_MAX_LENGTHS = {
+    "name": 128,
+    "phone": 32,
+    "email": 254,
+    "birth_day": 2,
+    "birth_month": 2,
+    "birth_year": 4,
+    "source_ref": 64,
+    "consent": 8,
+    "newsletter": 8,
+    "csrf_token": 128,
+    HONEYPOT_FIELD: 2048,
+}
 
 
 class CustomerRegistrationController(http.Controller):
     """Public self-registration page (reached from the QR poster).
 
-    It never tells whether the person is already known: a new person and a
-    match answer with the same page. A match never changes the existing card,
-    it leaves a registration request for staff to review.
+    It never tells whether the person is already known: the page only checks
+    the form and stores a ``customer.registration.request``; the matching is
+    done afterwards by a cron, so a new person and a known one get the same
+    page in the same time. A match never changes the existing card, it leaves
+    a registration request for staff to review.
+
+    Limits: ``customer_base.registration_rate_limit`` submissions per hour per
+    client address (behind a reverse proxy, run Odoo with ``proxy_mode`` so
+    that the address is the client's, not the proxy's) and
+    ``customer_base.registration_contact_rate_limit`` per hour per phone and
+    per email (over it, the submission is dropped with the usual page, so that
+    the page does not tell that the contact was used).
     """
 
     @http.route("/customer/register", type="http", auth="public", methods=["GET"], sitemap=False)
@@ -33,8 +58,8 @@ class CustomerRegistrationController(http.Controller):
         if post.get(HONEYPOT_FIELD):
             return self._render_thanks()
         ip = request.httprequest.remote_addr
-        registrations = request.env["customer.registration.request"].sudo()
-        if registrations._count_recent_from_ip(ip) >= self._rate_limit():
+        limits = request.env["customer.rate.limit"].sudo()
+        if limits._hit(f"register-ip:{ip}", self._rate_limit(), RATE_LIMIT_PERIOD):
             return self._render_form(
                 post,
                 [request.env._("Too many registrations from your network. Try again later.")],
@@ -43,22 +68,34 @@ class CustomerRegistrationController(http.Controller):
         values, errors = self._validate(post)
         if errors:
             return self._render_form(post, errors, status=400)
-        self._register(values, ip)
+        if not self._contact_over_limit(values):
+            self._store_request(values, ip)
         return self._render_thanks()
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _rate_limit(self):
-        value = (
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param("customer_base.registration_rate_limit", DEFAULT_RATE_LIMIT)
-        )
+    def _int_param(self, name, default):
+        value = request.env["ir.config_parameter"].sudo().get_param(name, default)
         try:
             return int(value)
         except ValueError:
-            return DEFAULT_RATE_LIMIT
+            return default
+
+    def _rate_limit(self):
+        return self._int_param("customer_base.registration_rate_limit", DEFAULT_RATE_LIMIT)
+
+    def _contact_over_limit(self, values):
+        """Count the submission for its phone and its email; True when one of
+        them was used too often during the last hour."""
+        limit = self._int_param(
+            "customer_base.registration_contact_rate_limit", DEFAULT_CONTACT_RATE_LIMIT
+        )
+        limits = request.env["customer.rate.limit"].sudo()
+        over = False
+        for contact in filter(None, (values["phone"], values["email"])):
+            over |= limits._hit(f"register-contact:{contact}", limit, RATE_LIMIT_PERIOD)
+        return over
 
     def _consent_wording(self):
         params = request.env["ir.config_parameter"].sudo()
@@ -108,6 +145,12 @@ class CustomerRegistrationController(http.Controller):
         """Return (clean values, error messages); nothing is written here."""
         _ = request.env._
         partners = request.env["res.partner"].sudo()
+        too_long = [
+            name for name, value in post.items() if len(str(value)) > FIELD_MAX_LENGTHS.get(name, 0)
+        ]
+        if too_long:
+            # unknown fields have a limit of 0: nothing else may be posted
+            return {}, [_("Some fields are too long or unknown: %s", ", ".join(sorted(too_long)))]
         errors = []
         name = " ".join((post.get("name") or "").split())
         if not name:
@@ -159,26 +202,10 @@ class CustomerRegistrationController(http.Controller):
             return {}, error
         return {"birth_day": day, "birth_month": str(month), "birth_year": year or False}, None
 
-    def _find_existing(self, values):
-        partners = request.env["res.partner"].sudo().with_context(active_test=False)
-        domains = []
-        if values["phone"]:
-            phone_fields = ["phone", "mobile"]
-            if "phone_sanitized" in partners._fields:
-                phone_fields.append("phone_sanitized")
-            domains += [[(fname, "=", values["phone"])] for fname in phone_fields]
-        if values["email"]:
-            domains.append([("email_normalized", "=", values["email"])])
-        domain = ["|"] * (len(domains) - 1) + [leaf for leaf_list in domains for leaf in leaf_list]
-        return partners.search(domain, limit=1, order="id")
-
-    def _register(self, values, ip):
-        env = request.env
+    def _store_request(self, values, ip):
+        """Store the submission; the cron matches or creates the customer."""
         _wording, version = self._consent_wording()
-        existing = self._find_existing(values)
-        channel = "qr_code" if values["source_ref"] else "website_form"
-        partner = existing or self._create_customer(values, channel, version)
-        env["customer.registration.request"].sudo().create(
+        request.env["customer.registration.request"].sudo().create(
             {
                 "name": values["name"],
                 "phone": values["phone"],
@@ -187,45 +214,12 @@ class CustomerRegistrationController(http.Controller):
                 "birth_month": int(values["birth_month"]) if values.get("birth_month") else 0,
                 "birth_year": values.get("birth_year"),
                 "ip": ip,
-                "partner_id": partner.id,
-                "state": "to_review" if existing else "created",
+                "state": "pending",
                 "source_id": values["source"].id,
+                "from_qr_code": bool(values["source_ref"]),
                 "consent_given": True,
                 "consent_wording_version": version,
                 "newsletter": values["newsletter"],
+                "company_id": request.env.company.id,
             }
         )
-
-    def _create_customer(self, values, channel, version):
-        env = request.env
-        partner = (
-            env["res.partner"]
-            .sudo()
-            .create(
-                {
-                    "name": values["name"],
-                    "phone": values["phone"],
-                    "email": values["email"],
-                    "birth_day": values.get("birth_day"),
-                    "birth_month": values.get("birth_month"),
-                    "birth_year": values.get("birth_year"),
-                    "acquisition_channel": channel,
-                    "source_id": values["source"].id,
-                    "customer_registration_date": env["res.partner"]._customer_today(),
-                }
-            )
-        )
-        purposes = ["personal_data"] + (["marketing_email"] if values["newsletter"] else [])
-        env["customer.consent"].sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "purpose": purpose,
-                    "state": "given",
-                    "channel": channel,
-                    "wording_version": version,
-                }
-                for purpose in purposes
-            ]
-        )
-        return partner

@@ -1,11 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import hashlib
 import secrets
-from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 KEY_PREFIX = "cb_"
+RATE_LIMIT_PERIOD = 60
+
+
+class RetryableConflict(UserError):
+    """Another operation holds what the call needs (e.g. the card): the API
+    answers 409 ``locked`` and the integration may retry the same call."""
+
+
 SCOPES = ("read_card", "write_customer", "record_purchase", "spend_points")
 
 
@@ -45,6 +53,14 @@ class CustomerApiKey(models.Model):
         ("rate_limit_positive", "check(rate_limit >= 0)", "The rate limit cannot be negative."),
     ]
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            # Record rules are checked before a write, on the old values: check them
+            # again so that a key cannot be moved to a company the user is not in.
+            self.check_access("write")
+        return result
+
     @api.model
     def _hash_key(self, key):
         return hashlib.sha256(key.encode()).hexdigest()
@@ -58,6 +74,7 @@ class CustomerApiKey(models.Model):
 
     def action_generate_key(self):
         """Generate a new key (the old one stops working) and show it once."""
+        self.check_access("write")
         key = self._set_new_key()
         return {
             "type": "ir.actions.client",
@@ -82,19 +99,15 @@ class CustomerApiKey(models.Model):
         return bool(self[f"scope_{scope}"])
 
     def _rate_limited(self):
-        """True when the key made ``rate_limit`` calls in the last minute."""
+        """Count this call; True when the key made more than ``rate_limit``
+        calls in the current minute (exact under parallel calls, see
+        ``customer.rate.limit``)."""
         self.ensure_one()
-        if not self.rate_limit:
-            return False
-        since = fields.Datetime.now() - timedelta(minutes=1)
-        calls = (
-            self.env["customer.api.log"]
+        return (
+            self.env["customer.rate.limit"]
             .sudo()
-            .search_count(
-                [("key_id", "=", self.id), ("create_date", ">=", since)], limit=self.rate_limit
-            )
+            ._hit(f"api-key:{self.id}", self.rate_limit, RATE_LIMIT_PERIOD)
         )
-        return calls >= self.rate_limit
 
     # ------------------------------------------------------------------
     # Extension points (customer_loyalty adds cards, tiers and points)

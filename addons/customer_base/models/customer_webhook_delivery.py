@@ -3,17 +3,19 @@ import hashlib
 import hmac
 import json
 import logging
+import socket
 import time
 from datetime import timedelta
 
 import requests
 
-from odoo import api, fields, models, modules
+from odoo import _, api, fields, models, modules
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5
 DEFAULT_MAX_ATTEMPTS = 5
+ERROR_LENGTH = 300
 
 
 def webhook_signature(secret, timestamp, body):
@@ -65,29 +67,62 @@ class CustomerWebhookDelivery(models.Model):
         """Queue ``event`` for every subscriber; never calls a receiver.
 
         ``records_or_payloads`` is a recordset (turned into payloads by
-        ``_webhook_payload``) or a list of dicts. Without an active
-        subscription to the event this costs no query at all (cached ids).
+        ``_webhook_payload``) or a list of dicts. Every event goes to the
+        subscriptions of the company its record belongs to (see
+        ``_webhook_company``), whatever company the user who saved it has
+        active. Without an active subscription to the event this costs no
+        query at all (cached ids).
         """
-        subscription_ids = self.env["customer.webhook.subscription"]._subscription_ids_for(
-            self.env.company.id, event
-        )
-        if not subscription_ids or not records_or_payloads:
+        Subscription = self.env["customer.webhook.subscription"]
+        if not records_or_payloads or not Subscription._subscription_ids_for(False, event):
             return self.browse()
         if isinstance(records_or_payloads, models.BaseModel):
-            payloads = [self._webhook_payload(record) for record in records_or_payloads]
+            items = [(record, None) for record in records_or_payloads]
         else:
-            payloads = list(records_or_payloads)
-        return self.sudo().create(
-            [
-                {
-                    "subscription_id": subscription_id,
-                    "event": event,
-                    "payload": json.dumps(payload, default=str, ensure_ascii=False),
-                }
-                for subscription_id in subscription_ids
-                for payload in payloads
+            items = [
+                (self._webhook_payload_record(payload), payload) for payload in records_or_payloads
             ]
-        )
+        vals_list = []
+        for record, payload in items:
+            company_id = self._webhook_company(record).id if record else self.env.company.id
+            subscription_ids = Subscription._subscription_ids_for(company_id, event)
+            if not subscription_ids:
+                continue
+            data = json.dumps(
+                payload if payload is not None else self._webhook_payload(record),
+                default=str,
+                ensure_ascii=False,
+            )
+            vals_list += [
+                {"subscription_id": subscription_id, "event": event, "payload": data}
+                for subscription_id in subscription_ids
+            ]
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _webhook_payload_record(self, payload):
+        """The record a ready-made payload (``{"model": ..., "id": ...}``) is about."""
+        model, record_id = payload.get("model"), payload.get("id")
+        if model not in self.env or not isinstance(record_id, int):
+            return None
+        return self.env[model].sudo().browse(record_id).exists() or None
+
+    @api.model
+    def _webhook_company(self, record):
+        """Company whose subscribers hear about ``record``: the record's own
+        company, else the company of its ``partner_id``. An empty result (a
+        contact or record shared by all companies) means every company's
+        subscribers, as every company can see it anyway. A record with neither
+        field goes to the current company."""
+        record = record.sudo()
+        has_company = "company_id" in record._fields
+        if has_company and record.company_id:
+            return record.company_id
+        if record._name == "res.partner":
+            return record.company_id
+        if "partner_id" in record._fields and record.partner_id:
+            return record.partner_id.company_id
+        return self.env["res.company"] if has_company else self.env.company
 
     @api.model
     def _webhook_payload(self, record):
@@ -119,6 +154,28 @@ class CustomerWebhookDelivery(models.Model):
             }
         return {"model": record._name, "id": record.id}
 
+    @api.model
+    def _customer_erase_payloads(self, partners):
+        """Replace the queued and delivered payloads about ``partners`` (a
+        contact payload or any payload with their ``partner_id``) by the bare
+        reference of the event, keeping the queue and its history intact."""
+        ids = [str(partner_id) for partner_id in partners.ids]
+        self.env.cr.execute(
+            """
+            UPDATE customer_webhook_delivery
+               SET payload = jsonb_build_object(
+                       'model', payload::jsonb->'model',
+                       'id', payload::jsonb->'id',
+                       'erased', true
+                   )::text
+             WHERE payload::jsonb->>'partner_id' = ANY(%(ids)s)
+                OR (payload::jsonb->>'model' = 'res.partner'
+                    AND payload::jsonb->>'id' = ANY(%(ids)s))
+            """,
+            {"ids": ids},
+        )
+        self.invalidate_model(["payload"])
+
     # ------------------------------------------------------------------
     # Delivery
     # ------------------------------------------------------------------
@@ -142,8 +199,26 @@ class CustomerWebhookDelivery(models.Model):
         )
 
     def _post(self):
-        """POST this delivery; return (http status or None, error text or None)."""
+        """POST this delivery; return (http status or None, error text or None).
+
+        Guards against server-side request forgery: the host is resolved right
+        before sending and refused if any of its addresses is not a public one
+        (a DNS answer that changes between this check and the connection, i.e.
+        DNS rebinding, is only caught at the next delivery; receivers should be
+        given by a name the company controls). Redirects are not followed, the
+        receiver's body is never read nor stored (only the status and its
+        reason), and connecting and each read are bounded by the configured
+        timeout. Every failure is returned, never raised.
+        """
         self.ensure_one()
+        subscription = self.subscription_id.sudo()
+        try:
+            host, port = subscription._webhook_host_port(subscription.url)
+            subscription._check_webhook_addresses(host, port)
+        except socket.gaierror:
+            return None, _("The host of %(url)s cannot be resolved.", url=subscription.url)
+        except ValueError as error:
+            return None, str(error)[:ERROR_LENGTH]
         body = self._request_body()
         timestamp = str(int(time.time()))
         headers = {
@@ -152,25 +227,40 @@ class CustomerWebhookDelivery(models.Model):
             "X-Customer-Base-Event": self.event,
             "X-Customer-Base-Delivery": str(self.id),
             "X-Customer-Base-Timestamp": timestamp,
-            "X-Customer-Base-Signature": webhook_signature(
-                self.subscription_id.secret, timestamp, body
-            ),
+            "X-Customer-Base-Signature": webhook_signature(subscription.secret, timestamp, body),
         }
         timeout = self._config_int("customer_base.webhook_timeout", DEFAULT_TIMEOUT)
         try:
-            response = requests.post(
-                self.subscription_id.url, data=body.encode(), headers=headers, timeout=timeout
-            )
+            with requests.post(
+                subscription.url,
+                data=body.encode(),
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                status, reason = response.status_code, (response.reason or "")[:100]
         except requests.RequestException as error:
-            return None, str(error)[:1000]
-        if 200 <= response.status_code < 300:
-            return response.status_code, None
-        return response.status_code, (response.text or "")[:1000] or f"HTTP {response.status_code}"
+            return None, f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+        if 200 <= status < 300:
+            return status, None
+        if 300 <= status < 400:
+            return status, _("HTTP %(status)s: redirects are not followed.", status=status)
+        return status, f"HTTP {status} {reason}".strip()
 
     def _deliver(self):
-        """Send this delivery once and record the outcome (back-off on failure)."""
+        """Send this delivery once and record the outcome (back-off on failure).
+
+        Any error while preparing or sending (malformed URL or payload, a
+        resolver or network error) fails this delivery only.
+        """
         self.ensure_one()
-        status, error = self._post()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                status, error = self._post()
+        except Exception as exception:  # one bad delivery must not stop the queue
+            _logger.warning("Webhook delivery %s failed", self.id, exc_info=True)
+            status, error = None, f"{type(exception).__name__}: {exception}"[:ERROR_LENGTH]
         attempts = self.attempts + 1
         values = {"attempts": attempts, "response_code": status or 0, "last_error": error}
         now = fields.Datetime.now()

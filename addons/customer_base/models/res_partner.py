@@ -31,6 +31,12 @@ NAME_ORDERS = [
 ]
 NAME_PARTS = ("firstname", "middlename", "lastname")
 PHONE_FIELDS = ("phone", "mobile")
+# Consent purpose -> flag on the contact showing its newest given / withdrawn event.
+CONSENT_FLAGS = {
+    "personal_data": "consent_personal_data",
+    "marketing_email": "consent_marketing_email",
+    "marketing_sms": "consent_marketing_sms",
+}
 # Changes of these fields are announced to webhook subscribers as customer.updated.
 WEBHOOK_FIELDS = frozenset(
     (
@@ -507,6 +513,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        flag_values = [
+            {fname: vals.pop(fname) for fname in CONSENT_FLAGS.values() if fname in vals}
+            for vals in vals_list
+        ]
         for vals in vals_list:
             self._check_registration_date_write(vals)
         today = self._customer_today()
@@ -522,6 +532,13 @@ class ResPartner(models.Model):
             if registering and not vals.get("customer_registration_date"):
                 vals["customer_registration_date"] = today
         partners = super().create(vals_list)
+        consent_events = [
+            event
+            for partner, flags in zip(partners, flag_values, strict=True)
+            for event in partner._consent_events_for_flags(flags, {})
+        ]
+        if consent_events:
+            self.env["customer.consent"].create(consent_events)
         self.env["customer.webhook.delivery"]._enqueue(
             "customer.created", partners.filtered(lambda p: not p.parent_id)
         )
@@ -530,11 +547,16 @@ class ResPartner(models.Model):
     def write(self, vals):  # pylint: disable=method-required-super
         """Reaches ``super().write`` through ``_write_customer_values``, which
         may split the records (companies, countries) and call it per group."""
-        result = self._write_customer_values(vals)
+        consent_events = self._consent_events_for_flag_write(vals)
+        if consent_events:
+            vals = {k: v for k, v in vals.items() if k not in CONSENT_FLAGS.values()}
+        result = self._write_customer_values(vals) if vals else True
         if WEBHOOK_FIELDS.intersection(vals):
             self.env["customer.webhook.delivery"]._enqueue(
                 "customer.updated", self.filtered(lambda p: not p.parent_id)
             )
+        if consent_events:
+            self.env["customer.consent"].create(consent_events)
         return result
 
     def _write_customer_values(self, vals):
@@ -595,6 +617,65 @@ class ResPartner(models.Model):
             if name and name != partner.name:
                 super(ResPartner, partner).write({"name": name})
         return True
+
+    # ------------------------------------------------------------------
+    # Consent flags (they only follow consent events)
+    # ------------------------------------------------------------------
+    def _consent_events_for_flag_write(self, vals):
+        """Consent events for a direct write of consent flags (form, RPC,
+        import): a value that differs from the history becomes an event
+        recorded by the current user at server time, through the usual ACLs.
+        Values that agree with the history, as written by the flags' own
+        sync, give no event and are written as they are."""
+        flags = {fname: vals[fname] for fname in CONSENT_FLAGS.values() if fname in vals}
+        if not flags:
+            return []
+        decisions = self.env["customer.consent"]._latest_decisions(self.ids)
+        return [
+            event
+            for partner in self
+            for event in partner._consent_events_for_flags(flags, decisions)
+        ]
+
+    def _consent_events_for_flags(self, flags, decisions):
+        """Values of the events that bring this partner's history to ``flags``;
+        ``decisions`` as given by ``customer.consent._latest_decisions``."""
+        self.ensure_one()
+        channel = "import" if self.env.context.get("import_file") else "staff"
+        events = []
+        for purpose, fname in CONSENT_FLAGS.items():
+            if fname not in flags:
+                continue
+            given = bool(flags[fname])
+            if given != (decisions.get((self.id, purpose), (None, ""))[1] == "given"):
+                events.append(
+                    {
+                        "partner_id": self.id,
+                        "purpose": purpose,
+                        "state": "given" if given else "withdrawn",
+                        "channel": channel,
+                    }
+                )
+        return events
+
+    def _sync_consent_flags(self, decisions):
+        """Write on each partner the flags its history gives, one write per set
+        of changed values."""
+        changes = {}
+        for partner in self.sudo():
+            values = {
+                fname: decisions.get((partner.id, purpose), (None, ""))[1] == "given"
+                for purpose, fname in CONSENT_FLAGS.items()
+            }
+            changed = tuple(
+                (fname, value) for fname, value in values.items() if partner[fname] != value
+            )
+            if changed:
+                changes.setdefault(changed, []).append(partner.id)
+        for changed, partner_ids in changes.items():
+            self.sudo().browse(partner_ids).with_context(customer_base_skip_prepare=True).write(
+                dict(changed)
+            )
 
     # ------------------------------------------------------------------
     # Purchase counters
@@ -932,18 +1013,16 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Protected export
     # ------------------------------------------------------------------
-    def export_data(self, fields_to_export):
-        """Only managers with Odoo's export right may export partners; every
-        export is written to the export log."""
-        self._check_customer_export_allowed()
-        result = super().export_data(fields_to_export)
-        self.env["customer.export.log"]._log_export(
-            self._name, len(self), fields_to_export, "standard"
-        )
-        return result
+    @api.model
+    def _customer_personal_field_names(self):
+        """Every field of a contact but its id: exporting contacts at all needs
+        the customer export right (checked and logged in ``base.export_data``)."""
+        return frozenset(self._fields) - {"id"}
 
     @api.model
     def _check_customer_export_allowed(self):
+        """The one rule for exporting customers' personal data, from any model:
+        Customer Base managers with Odoo's export right."""
         user = self.env.user
         if self.env.su:
             return
@@ -1005,6 +1084,7 @@ class ResPartner(models.Model):
         "ref": False,
         "comment": False,
         "function": False,
+        "company_name": False,
         "image_1920": False,
         "birth_day": False,
         "birth_month": False,
@@ -1210,29 +1290,142 @@ class ResPartner(models.Model):
                 for partner in self
             ]
         )
-        people = self.sudo().with_context(active_test=False).search([("id", "child_of", self.ids)])
+        people = self.sudo()._customer_forget_people()
+        # Before erasing the chatter: changed accounts are logged on the partner.
+        people._customer_anonymise_bank_accounts()
         people._customer_erase_traces()
         for person in people:
             values = dict(self._CUSTOMER_FORGET_VALUES)
             values["name"] = _("Anonymised customer #%(id)s", id=person.id)
-            person.with_context(customer_base_skip_prepare=True).write(values)
+            # No tracking: it would keep the old values in the chatter.
+            person.with_context(customer_base_skip_prepare=True, tracking_disable=True).write(
+                values
+            )
+        people._customer_anonymise_tracking()
         self.env["customer.registration.request"].sudo().search(
             [("partner_id", "in", people.ids)]
-        ).write({"name": _("Anonymised"), "phone": False, "email": False})
+        ).write(
+            {
+                "name": _("Anonymised"),
+                "phone": False,
+                "email": False,
+                "ip": False,
+                "birth_day": False,
+                "birth_month": False,
+                "birth_year": False,
+            }
+        )
+        self.env["customer.webhook.delivery"]._customer_erase_payloads(people)
+        self.env["customer.webhook.delivery"]._enqueue(
+            "customer.forgotten",
+            [{"model": "res.partner", "id": partner.id} for partner in self],
+        )
         return True
 
+    def _customer_forget_people(self):
+        """These customers, their contacts and the addresses used only on their
+        orders (a shipping or invoice address that is not their child contact)."""
+        people = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        orders = self.env["sale.order"].search([("partner_id", "in", people.ids)])
+        addresses = (orders.partner_invoice_id | orders.partner_shipping_id) - people
+        if addresses:
+            shared = self.env["sale.order"].search(
+                [
+                    ("partner_id", "not in", people.ids),
+                    "|",
+                    "|",
+                    ("partner_id", "in", addresses.ids),
+                    ("partner_invoice_id", "in", addresses.ids),
+                    ("partner_shipping_id", "in", addresses.ids),
+                ]
+            )
+            used_elsewhere = (
+                shared.partner_id | shared.partner_invoice_id | shared.partner_shipping_id
+            )
+            companies = self.env["res.company"].search([]).partner_id
+            addresses = (addresses - used_elsewhere - companies).filtered(
+                lambda address: not address.with_context(active_test=False).user_ids
+            )
+            people |= self.with_context(active_test=False).search(
+                [("id", "child_of", addresses.ids)]
+            )
+        return people
+
     def _customer_erase_traces(self):
-        """Delete the chatter, followers and attachments of these partners."""
-        self.env["mail.message"].sudo().search(
-            [("model", "=", "res.partner"), ("res_id", "in", self.ids)]
-        ).unlink()
+        """Delete the chatter, followers and attachments of these partners, and
+        the chatter, tracking values and attachments of their orders."""
+        orders = self.env["sale.order"].sudo().search([("partner_id", "in", self.ids)])
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "|",
+                    "|",
+                    "&",
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", self.ids),
+                    "&",
+                    ("model", "=", "sale.order"),
+                    ("res_id", "in", orders.ids),
+                    ("author_id", "in", self.ids),
+                    ("partner_ids", "in", self.ids),
+                ]
+            )
+        )
+        messages.unlink()
         self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", self.ids)]
+            [
+                "|",
+                "&",
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                "&",
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+            ]
         ).unlink()
         self.env["mail.followers"].sudo().search([("partner_id", "in", self.ids)]).unlink()
-        self.env["mail.message"].sudo().search([("author_id", "in", self.ids)]).write(
-            {"email_from": False}
-        )
+
+    def _customer_anonymise_tracking(self):
+        """Tracked changes of other records name these partners: show the
+        anonymised name instead (run after renaming them)."""
+        for column in ("old", "new"):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE mail_tracking_value tracking
+                       SET %(char)s = partner.name
+                      FROM ir_model_fields field, res_partner partner
+                     WHERE tracking.field_id = field.id
+                       AND field.relation = 'res.partner'
+                       AND tracking.%(integer)s = partner.id
+                       AND partner.id = ANY(%(ids)s)
+                    """,
+                    char=SQL.identifier(f"{column}_value_char"),
+                    integer=SQL.identifier(f"{column}_value_integer"),
+                    ids=self.ids,
+                )
+            )
+        self.env["mail.tracking.value"].invalidate_model()
+
+    def _customer_anonymise_bank_accounts(self):
+        """Bank accounts may be referenced by payments: keep the rows, erase
+        the number and the holder."""
+        for account in (
+            self.env["res.partner.bank"]
+            .sudo()
+            .with_context(active_test=False, tracking_disable=True)
+            .search([("partner_id", "in", self.ids)])
+        ):
+            account.write(
+                {
+                    "acc_number": _("Anonymised account #%(id)s", id=account.id),
+                    "acc_holder_name": False,
+                    "active": False,
+                }
+            )
 
     @api.model
     def _customer_retention_months(self):

@@ -10,3 +10,11 @@ from . import test_export_xlsx
 from . import test_registration_page
 from . import test_api
 from . import test_webhooks
+from . import test_security_webhooks
+from . import test_security_merge
+from . import test_security_consent
+from . import test_security_company
+from . import test_security_export
+from . import test_security_forget
+from . import test_security_registration
+from . import test_security_api

@@ -60,5 +60,6 @@ class TestConsent(CustomerBaseCase):
         self.assertEqual(consent.recorded_by_id, self.user)
         with self.assertRaises(AccessError):
             consent.with_user(self.user).wording_version = "2"
-        consent.with_user(self.manager).wording_version = "2"
-        self.assertEqual(consent.wording_version, "2")
+        with self.assertRaises(AccessError):
+            consent.with_user(self.manager).wording_version = "2"
+        self.assertFalse(consent.wording_version)

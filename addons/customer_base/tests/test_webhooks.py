@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,25 +15,59 @@ from .common import CustomerBaseCase
 
 
 class Receiver(ThreadingHTTPServer):
-    """A real HTTP receiver on localhost recording what it gets."""
+    """A real HTTP receiver on localhost recording what it gets.
+
+    ``mode`` makes it misbehave: "redirect" answers 302 to ``/elsewhere``,
+    "huge" answers a 5 MB body, "slow" waits ``delay`` seconds before
+    answering, "reset" drops the connection without any answer.
+    """
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), ReceiverHandler)
         self.received = []
         self.answer_status = 200
+        self.mode = None
+        self.delay = 3
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}/hook"
 
+    def reset(self):
+        self.received.clear()
+        self.answer_status = 200
+        self.mode = None
+
 
 class ReceiverHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        self.server.received.append({"headers": dict(self.headers), "body": body})
+        self.server.received.append(
+            {"path": self.path, "headers": dict(self.headers), "body": body}
+        )
+        mode = self.server.mode if self.path == "/hook" else None
+        if self.path.endswith("?reset"):
+            mode = "reset"
+        if mode == "reset":
+            self.close_connection = True
+            return
+        if mode == "slow":
+            time.sleep(self.server.delay)
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.end_headers()
+            return
+        answer = b"x" * 5_000_000 if mode == "huge" else b"ok"
+        if self.server.answer_status >= 300:
+            answer = b"receiver error"
         self.send_response(self.server.answer_status)
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(b"ok" if self.server.answer_status < 300 else b"receiver error")
+        try:
+            self.wfile.write(answer)
+        except OSError:  # the sender does not read the body and may hang up first
+            self.close_connection = True
 
     def log_message(self, *args):
         """Keep the test log quiet."""
@@ -48,6 +83,10 @@ class TestWebhooks(CustomerBaseCase):
         cls.receiver_thread.start()
         cls.addClassCleanup(cls.receiver.server_close)
         cls.addClassCleanup(cls.receiver.shutdown)
+        # the receiver runs on this machine: allow private receivers (off by default)
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "customer_base.webhook_allow_private_hosts", "1"
+        )
         cls.subscription = cls.env["customer.webhook.subscription"].create(
             {
                 "name": "CRM",
@@ -60,8 +99,7 @@ class TestWebhooks(CustomerBaseCase):
 
     def setUp(self):
         super().setUp()
-        self.receiver.received.clear()
-        self.receiver.answer_status = 200
+        self.receiver.reset()
 
     def enqueue_customer(self):
         """Creating a customer queues customer.created by itself."""

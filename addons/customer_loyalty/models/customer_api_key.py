@@ -3,6 +3,8 @@ from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
+from odoo.addons.customer_base.models.customer_api_key import RetryableConflict
+
 from .loyalty_card import is_valid_card_number
 
 
@@ -74,15 +76,24 @@ class CustomerApiKey(models.Model):
         The same rules and locking as on a quotation (see
         ``sale.order._spend_bonus_points``). A retried call (same purchase, same
         points) answers the first result with ``duplicate`` instead of spending
-        again; other points on a purchase already paid with points are refused.
+        again, also when the card was replaced in between; other points on a
+        purchase already paid with points are refused. A card in use by another
+        call answers a retryable conflict.
         """
         self.ensure_one()
         card = self._customer_api_bonus_card(partner)
         if not card:
             raise UserError(_("The customer has no active bonus card."))
         points = float_round(points, precision_digits=2)
-        card._lock_for_update()
-        spent, _key = order._get_bonus_api_spending()[order].get(card, (0.0, None))
+        if card._lock_available() != card:
+            raise RetryableConflict(
+                _("The bonus card is being used in another operation. Retry the call.")
+            )
+        spent = sum(
+            used
+            for spent_card, (used, _key) in order._get_bonus_api_spending()[order].items()
+            if spent_card.program_id == card.program_id
+        )
         duplicate = bool(spent)
         if duplicate and float_compare(spent, points, precision_digits=2):
             raise UserError(

@@ -23,6 +23,14 @@ class CustomerLoyaltyTierChange(models.Model):
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id, readonly=True
     )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        readonly=True,
+        index=True,
+        help="Company whose tiers and purchases the change was computed with.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

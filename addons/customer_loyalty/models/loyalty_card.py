@@ -1,16 +1,37 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import calendar
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 CARD_PREFIX = "29"
 MANAGER_GROUP = "customer_loyalty.group_loyalty_manager"
+
+# Set while the ledger (or Odoo's sale confirmation, see sale.order) moves
+# bonus balances. A context variable of the server: unlike the ORM context, no
+# client can set it, so a balance or ledger line written over RPC is refused.
+_LEDGER_OPEN = ContextVar("customer_loyalty_ledger_open", default=False)
+
+
+@contextmanager
+def ledger_writes():
+    """Allow bonus balances and ledger lines to be written inside the block."""
+    token = _LEDGER_OPEN.set(True)
+    try:
+        yield
+    finally:
+        _LEDGER_OPEN.reset(token)
+
+
+def ledger_is_open():
+    return _LEDGER_OPEN.get()
 
 
 def ean13_check_digit(digits):
@@ -140,6 +161,27 @@ class LoyaltyCard(models.Model):
                 card._give_profile_bonus()
         return cards
 
+    def write(self, vals):
+        if ("points" in vals or "program_id" in vals) and not ledger_is_open():
+            self._check_bonus_balance_write(vals)
+        return super().write(vals)
+
+    def _check_bonus_balance_write(self, vals):
+        """Only the ledger moves a bonus balance; a card never enters or leaves
+        the bonus program (it would carry a balance the ledger does not hold)."""
+        cards = self.sudo()
+        if "program_id" in vals:
+            program = self.env["loyalty.program"].sudo().browse(vals["program_id"])
+            if program.is_bonus_card or cards.filtered("is_bonus_card"):
+                raise AccessError(_("A card cannot be moved into or out of the bonus program."))
+        if "points" in vals and cards.filtered("is_bonus_card"):
+            raise AccessError(
+                _(
+                    "The balance of a bonus card only changes through its points history: "
+                    "a loyalty manager adjusts it with a reason."
+                )
+            )
+
     # ------------------------------------------------------------------
     # The ledger: every change of points goes through here
     # ------------------------------------------------------------------
@@ -219,22 +261,49 @@ class LoyaltyCard(models.Model):
                     points=-points,
                 )
             )
-        history_model = self.env["loyalty.history"].sudo()
+        history_model = self.env["loyalty.history"]
         kinds = dict(history_model._fields["kind"]._description_selection(self.env))
-        line = history_model.create(
-            {
-                "card_id": self.id,
-                "kind": kind,
-                "reason": reason,
-                "description": description or kinds[kind],
-                "issued": max(points, 0.0),
-                "used": max(-points, 0.0),
-                **({"order_model": source._name, "order_id": source.id} if source else {}),
-                **(values or {}),
-            }
+        return self._post_ledger_lines(
+            [
+                {
+                    "card_id": self.id,
+                    "kind": kind,
+                    "reason": reason,
+                    "description": description or kinds[kind],
+                    "issued": max(points, 0.0),
+                    "used": max(-points, 0.0),
+                    **({"order_model": source._name, "order_id": source.id} if source else {}),
+                    **(values or {}),
+                }
+            ]
         )
-        self.sudo().points += points
-        return line
+
+    @api.model
+    def _post_ledger_lines(self, vals_list):
+        """The one writer of bonus balances: create the ledger lines and move
+        each card's balance by the sum of its lines.
+
+        Callers check what the user may do and lock the cards first
+        (``_lock_for_update`` / ``_lock_available``); the balance written is the
+        locked one plus the lines, with one write per new balance. Writing as
+        superuser is what the check of the caller allows: the users themselves
+        only read cards' balances and the ledger.
+        """
+        if not vals_list:
+            return self.env["loyalty.history"]
+        changes = defaultdict(float)
+        for vals in vals_list:
+            changes[vals["card_id"]] += (vals.get("issued") or 0.0) - (vals.get("used") or 0.0)
+        cards = self.sudo().browse(list(changes))
+        new_balances = defaultdict(list)
+        for card in cards:
+            new_balance = float_round(card.points + changes[card.id], precision_digits=2)
+            new_balances[new_balance].append(card.id)
+        with ledger_writes():
+            lines = self.env["loyalty.history"].sudo().create(vals_list)
+            for balance, card_ids in new_balances.items():
+                cards.browse(card_ids).write({"points": balance})
+        return lines.with_env(self.env)
 
     @api.model
     def _get_ledger_mismatches(self):
@@ -310,6 +379,7 @@ class LoyaltyCard(models.Model):
             raise UserError(_("The card %s is already blocked.", self.code))
         self._lock_for_update()
         balance = self.points
+        lots = self._remaining_lots() if balance else []
         if balance:
             self._change_points(
                 -balance,
@@ -327,14 +397,44 @@ class LoyaltyCard(models.Model):
             }
         )
         self.replaced_by_id = new_card
-        if balance:
+        # one line per earning date, so that the moved points expire when they
+        # would have expired on the old card
+        for date, points in lots:
             new_card._change_points(
-                balance,
+                points,
                 "transfer",
                 reason=reason,
                 description=_("Balance moved from card %s", self.code),
+                values={"date": date},
             )
         return new_card
+
+    def _remaining_lots(self):
+        """[(earning date, points)] making up the balance, oldest first: what
+        left the card is taken from the oldest points, as the expiry counts."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT date, issued
+              FROM loyalty_history
+             WHERE card_id = %s AND issued > 0
+             ORDER BY date, id
+            """,
+            (self.id,),
+        )
+        rows = self.env.cr.fetchall()
+        to_cover = sum(issued for _date, issued in rows) - self.points
+        lots = []
+        for date, issued in rows:
+            covered = min(issued, max(to_cover, 0.0))
+            to_cover -= covered
+            if float_compare(issued - covered, 0.0, precision_digits=2) > 0:
+                lots.append((date, float_round(issued - covered, precision_digits=2)))
+        rest = float_round(self.points - sum(p for _d, p in lots), precision_digits=2)
+        if float_compare(rest, 0.0, precision_digits=2) > 0:
+            lots.append((fields.Datetime.now(), rest))
+        return lots
 
     # ------------------------------------------------------------------
     # Bonuses
@@ -385,7 +485,9 @@ class LoyaltyCard(models.Model):
         """Birthday bonus, once a year; birthdays of the last days are caught up.
 
         Idempotent: birthday_bonus_year marks the year already rewarded, so a cron
-        that ran late or twice gives the bonus exactly once.
+        that ran late or twice gives the bonus exactly once. A card another
+        transaction holds (a till spending it) is skipped, not waited for: the
+        rest of the batch gets its bonus and the card is still due next run.
         """
         today = today or fields.Date.context_today(self)
         occurrences = self._birthday_occurrences(today, days_back)
@@ -403,6 +505,7 @@ class LoyaltyCard(models.Model):
             lambda c: c.birthday_bonus_year < occurrences[c.partner_id.birthday_key].year
         )
         batch, remaining = due[:batch_size], due[batch_size:]
+        batch = batch._lock_available()
         for card in batch:
             year = occurrences[card.partner_id.birthday_key].year
             card._change_points(
@@ -499,7 +602,6 @@ class LoyaltyCard(models.Model):
         cards = self.browse(list(expiring))._lock_available()
         expired = {}
         history_vals = []
-        new_balances = defaultdict(list)
         description = _("Points expired")
         for card in cards:
             points = min(float_round(expiring[card.id], precision_digits=2), card.points)
@@ -515,12 +617,8 @@ class LoyaltyCard(models.Model):
                     "used": points,
                 }
             )
-            new_balances[card.points - points].append(card.id)
-        self.env["loyalty.history"].sudo().create(history_vals)
         # The ledger lines are the record of the change: no chatter message per card.
-        writer = self.sudo().with_context(mail_notrack=True, loyalty_no_mail=True)
-        for balance, card_ids in new_balances.items():
-            writer.browse(card_ids).write({"points": balance})
+        self.with_context(mail_notrack=True, loyalty_no_mail=True)._post_ledger_lines(history_vals)
         return expired
 
     @api.model

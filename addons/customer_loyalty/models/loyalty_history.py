@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .loyalty_card import ledger_is_open
 
 HISTORY_KINDS = [
     ("earned", "Earned"),
@@ -11,6 +13,7 @@ HISTORY_KINDS = [
     ("action", "Action Bonus"),
     ("adjustment", "Manual Adjustment"),
     ("reversal", "Reversal"),
+    ("shortfall", "Reversal Shortfall"),
     ("transfer", "Card Replacement"),
 ]
 
@@ -21,6 +24,12 @@ class LoyaltyHistory(models.Model):
     card_id = fields.Many2one(index=True)
     kind = fields.Selection(HISTORY_KINDS, index=True, readonly=True)
     reason = fields.Char(readonly=True, help="Why the points were changed by hand.")
+    shortfall_points = fields.Float(
+        string="Not Taken Back",
+        readonly=True,
+        help="Points earned on a cancelled order that were already spent or expired: "
+        "the customer keeps them. The line itself does not change the balance.",
+    )
     date = fields.Datetime(
         default=fields.Datetime.now,
         required=True,
@@ -96,6 +105,10 @@ class LoyaltyHistory(models.Model):
             .browse([vals["card_id"] for vals in vals_list if vals.get("card_id")])
         )
         bonus_card_ids = set(cards.filtered("is_bonus_card").ids)
+        if bonus_card_ids and not ledger_is_open():
+            raise AccessError(
+                _("Bonus points history lines are only written by the points ledger itself.")
+            )
         split_vals = []
         for vals in vals_list:
             if vals.get("card_id") not in bonus_card_ids or vals.get("kind"):
@@ -146,9 +159,21 @@ class LoyaltyHistory(models.Model):
             "date": fields.Datetime.to_string(line.date),
         }
 
+    def write(self, vals):
+        """The bonus ledger is append-only, for everyone: a mistake is corrected
+        by a new line (a manual adjustment), never by rewriting one."""
+        if self.sudo().filtered("is_bonus_card"):
+            raise AccessError(_("Bonus points history lines cannot be changed."))
+        return super().write(vals)
+
     def unlink(self):
-        """The bonus ledger is append-only: cancelled orders get reversal lines."""
-        lines = self
-        if self.env.context.get("customer_loyalty_keep_ledger"):
-            lines = self.filtered(lambda line: not line.is_bonus_card)
-        return super(LoyaltyHistory, lines).unlink()
+        """The bonus ledger is append-only: cancelled orders get reversal lines.
+
+        Odoo's cancellation deletes the history of the order; it asks to keep
+        the bonus lines, which are then left out. Any other deletion of a bonus
+        line is refused.
+        """
+        bonus_lines = self.sudo().filtered("is_bonus_card")
+        if bonus_lines and not self.env.context.get("customer_loyalty_keep_ledger"):
+            raise AccessError(_("Bonus points history lines cannot be deleted."))
+        return super(LoyaltyHistory, self - bonus_lines).unlink()

@@ -217,6 +217,11 @@ class ResPartner(models.Model):
         tiers = self.env["customer.loyalty.tier"].search(
             [("company_id", "=", company.id)], order="threshold_amount desc"
         )
+        # A customer holding another company's tier keeps it: this company's
+        # purchases and thresholds never replace (or wipe) it.
+        partners = partners.filtered(
+            lambda p: not p.loyalty_tier_id or p.loyalty_tier_id.company_id == company
+        )
         if not partners or not tiers:
             return change_model
         program = self.env["loyalty.program"]._get_bonus_program(company)
@@ -253,6 +258,7 @@ class ResPartner(models.Model):
                     "direction": "up" if promotion else "down",
                     "purchase_amount": amount,
                     "currency_id": company.currency_id.id,
+                    "company_id": company.id,
                     "reason": reason
                     or (
                         _("Purchases of the last %s months reached the tier threshold", window)
@@ -270,15 +276,15 @@ class ResPartner(models.Model):
         return changes
 
     @api.model
-    def _get_tier_review_batch(self, since, today, company, limit):
+    def _get_tier_review_batch(self, since, today, limit):
         """Ids of the next partners to review today: active, not reviewed yet, with a
-        tier or with confirmed purchases since ``since``; in id order.
+        tier or with confirmed purchases (in any company) since ``since``; in id order.
 
         ``OFFSET 0`` keeps the EXISTS a per-partner lookup through the indexes
         (partner, then its orders): without it PostgreSQL may hash every order
         of the window at each batch, which grows with the base, not the batch.
         """
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
         self.flush_model(
             ["active", "commercial_partner_id", "loyalty_tier_id", "loyalty_tier_review_date"]
         )
@@ -296,12 +302,11 @@ class ResPartner(models.Model):
                                 WHERE buyer.commercial_partner_id = partner.id
                                   AND so.state = 'sale'
                                   AND so.date_order >= %(since)s
-                                  AND so.company_id = %(company_id)s
                                OFFSET 0))
              ORDER BY partner.id
              LIMIT %(limit)s
             """,
-            {"today": today, "since": since, "company_id": company.id, "limit": limit},
+            {"today": today, "since": since, "limit": limit},
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -309,20 +314,27 @@ class ResPartner(models.Model):
     def _cron_review_loyalty_tiers(self, batch_size=1000):
         """Nightly review of every customer with a tier or recent purchases; resumes.
 
-        Per batch: one query picks the partners, one sums their purchases, only
-        the partners whose tier changes are written, and the batch is marked as
-        reviewed today in the same transaction: an interrupted batch is done
-        again, a finished one is not.
+        Per batch: one query picks the partners; then, for each company with
+        tiers, one query sums their purchases in that company and only the
+        partners whose tier changes are written, each with its own company's
+        thresholds and window. The batch is marked as reviewed today in the
+        same transaction: an interrupted batch is done again, a finished one is
+        not.
         """
-        company = self.env.company
-        program = self.env["loyalty.program"]._get_bonus_program(company)
+        companies = self.env["customer.loyalty.tier"].sudo().search([]).company_id
         today = fields.Date.context_today(self)
-        since = today - relativedelta(months=program.bonus_tier_window_months or 12)
-        partner_ids = self._get_tier_review_batch(since, today, company, batch_size + 1)
+        windows = [
+            self.env["loyalty.program"]._get_bonus_program(company).bonus_tier_window_months or 12
+            for company in companies
+        ] or [12]
+        since = today - relativedelta(months=max(windows))
+        partner_ids = self._get_tier_review_batch(since, today, batch_size + 1)
         # The tier changes are recorded (customer.loyalty.tier.change, on the
         # Customer tab): no chatter message per partner in a nightly batch.
         batch = self.sudo().with_context(mail_notrack=True).browse(partner_ids[:batch_size])
-        changes = batch._review_loyalty_tier(allow_demotion=True)
+        changes = self.env["customer.loyalty.tier.change"].sudo()
+        for company in companies:
+            changes |= batch.with_company(company)._review_loyalty_tier(allow_demotion=True)
         batch.write({"loyalty_tier_review_date": today})
         remaining = 0
         if len(partner_ids) > batch_size:
@@ -338,3 +350,16 @@ class ResPartner(models.Model):
             )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return changes
+
+    def _customer_erase_traces(self):
+        """Forgetting customers also deletes the chatter of their cards."""
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", self.ids)])
+        )
+        self.env["mail.message"].sudo().search(
+            [("model", "=", "loyalty.card"), ("res_id", "in", cards.ids)]
+        ).unlink()
+        return super()._customer_erase_traces()

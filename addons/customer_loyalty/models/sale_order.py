@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_round
 
+from .loyalty_card import ledger_writes
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -134,6 +136,8 @@ class SaleOrder(models.Model):
         """Clear errors before confirming: blocked card, balance, allowed share."""
         for order in self:
             for card, points in order._get_bonus_spending().items():
+                if float_compare(points, 0.0, precision_digits=2) < 0:
+                    raise UserError(_("A reward line cannot add points to card %s.", card.code))
                 if points:
                     order._check_bonus_card_spending(card, points)
 
@@ -244,24 +248,55 @@ class SaleOrder(models.Model):
         returning customer costs no extra query.
         """
         cards = self.order_line.coupon_id.filtered("is_bonus_card")
-        program = self.env["loyalty.program"]._get_bonus_program()
-        if program:
-            holders = self.partner_id.sudo().bonus_card_ids
-            cards |= holders
+        holders = self.partner_id.sudo().bonus_card_ids
+        # Each order gets the bonus program of its own company, not the user's.
+        for company in self.company_id:
+            program = self.env["loyalty.program"]._get_bonus_program(company)
+            if not program:
+                continue
+            orders = self.filtered(lambda o, company=company: o.company_id == company)
+            buyers = orders.partner_id
+            cards |= holders.filtered(lambda c, buyers=buyers: c.partner_id in buyers)
             newcomers = (
-                self.filtered(lambda o: o.state in ("draft", "sent")).partner_id
+                orders.filtered(lambda o: o.state in ("draft", "sent")).partner_id
                 - holders.partner_id
             )
             if newcomers and program.bonus_card_issue_policy == "first_purchase":
                 cards |= self.env["loyalty.card"]._issue_bonus_cards(newcomers, program=program)
         cards._lock_for_update()
-        result = super().action_confirm()
-        self.partner_id._review_loyalty_tier(allow_demotion=False)
+        # Odoo's confirmation writes the points the order earns and spends on
+        # the cards, with their history lines, as the salesperson: the ledger
+        # is opened for it. What it writes comes from the loyalty engine and
+        # is checked by _add_loyalty_history_lines first.
+        with ledger_writes():
+            result = super().action_confirm()
+        self._review_customer_tiers()
         return result
+
+    def _review_customer_tiers(self):
+        """Promote the customers of the confirmed orders, per order company.
+
+        A consequence of a confirmation the user was allowed to make: it runs
+        as superuser, so a salesperson without loyalty rights can confirm.
+        """
+        partners_by_company = defaultdict(lambda: self.env["res.partner"])
+        for order in self:
+            partners_by_company[order.company_id] |= order.partner_id
+        for company, partners in partners_by_company.items():
+            partners.sudo().with_company(company)._review_loyalty_tier(allow_demotion=False)
 
     def _add_loyalty_history_lines(self):
         self._check_bonus_spending()
         return super()._add_loyalty_history_lines()
+
+    def _get_point_changes(self):
+        """On cancelled orders the bonus cards are left out: their reversal is
+        written by the ledger (_reverse_bonus_points), which never lets a
+        balance go below zero."""
+        changes = super()._get_point_changes()
+        if self and all(order.state == "cancel" for order in self):
+            return {card: points for card, points in changes.items() if not card.is_bonus_card}
+        return changes
 
     def _action_cancel(self):
         """Keep the bonus ledger and write reversal lines instead of deleting it."""
@@ -278,52 +313,31 @@ class SaleOrder(models.Model):
         result = super(
             SaleOrder, self.with_context(customer_loyalty_keep_ledger=True)
         )._action_cancel()
-        self._give_back_api_spending(api_spending)
-        history_vals = []
-        for order, card, earned, spent in reversals:
-            base = {
-                "card_id": card.id,
-                "kind": "reversal",
-                "order_model": order._name,
-                "order_id": order.id,
-            }
-            if earned:
-                history_vals.append(
-                    {
-                        **base,
-                        "used": earned,
-                        "description": _(
-                            "Order %s cancelled: earned points taken back", order.name
-                        ),
-                    }
-                )
-            if spent:
-                history_vals.append(
-                    {
-                        **base,
-                        "issued": spent,
-                        "description": _("Order %s cancelled: spent points given back", order.name),
-                    }
-                )
-        self.env["loyalty.history"].sudo().create(history_vals)
+        self._reverse_bonus_points(reversals, api_spending)
         return result
 
     @api.model
-    def _give_back_api_spending(self, api_spending):
-        """Give back what integrations spent on cancelled orders: {order: {card: (points, key)}}.
+    def _reverse_bonus_points(self, reversals, api_spending):
+        """Write the ledger lines of cancelled orders; a cancellation is never refused.
 
-        Like the reversal of the points spent on order lines, this also applies
-        to a card blocked since: cancelling an order is never refused for it.
-        The reversal line carries the key, so a spending is given back once.
+        ``reversals``: [(order, card, earned, spent on its lines)];
+        ``api_spending``: {order: {card: (points, api key)}} spent through the API.
+        What was spent is given back first (also to a card blocked since), then
+        the points the order earned are taken back, as far as the balance
+        allows. Earned points already spent or expired stay with the customer:
+        a "shortfall" line records how many could not be taken back.
         """
-        cards = self.env["loyalty.card"].browse(
-            [card.id for spending in api_spending.values() for card in spending]
+        card_model = self.env["loyalty.card"]
+        cards = card_model.browse(
+            [card.id for _order, card, _earned, _spent in reversals]
+            + [card.id for spending in api_spending.values() for card in spending]
         )
         cards.sudo()._lock_for_update()
-        history_vals = []
+        balances = {card.id: card.points for card in cards.sudo()}
+        credits, debits = [], []
         for order, spending in api_spending.items():
             for card, (points, key) in spending.items():
-                history_vals.append(
+                credits.append(
                     {
                         "card_id": card.id,
                         "kind": "reversal",
@@ -337,5 +351,54 @@ class SaleOrder(models.Model):
                         ),
                     }
                 )
-                card.sudo().points += points
-        self.env["loyalty.history"].sudo().create(history_vals)
+                balances[card.id] += points
+        for order, card, _earned, spent in reversals:
+            if spent:
+                credits.append(
+                    {
+                        **self._bonus_reversal_base(order, card),
+                        "issued": spent,
+                        "description": _("Order %s cancelled: spent points given back", order.name),
+                    }
+                )
+                balances[card.id] += spent
+        for order, card, earned, _spent in reversals:
+            if not earned:
+                continue
+            taken = float_round(min(earned, max(balances[card.id], 0.0)), precision_digits=2)
+            shortfall = float_round(earned - taken, precision_digits=2)
+            balances[card.id] -= taken
+            if taken:
+                debits.append(
+                    {
+                        **self._bonus_reversal_base(order, card),
+                        "used": taken,
+                        "description": _(
+                            "Order %s cancelled: earned points taken back", order.name
+                        ),
+                    }
+                )
+            if shortfall > 0:
+                debits.append(
+                    {
+                        **self._bonus_reversal_base(order, card),
+                        "kind": "shortfall",
+                        "shortfall_points": shortfall,
+                        "description": _(
+                            "Order %(order)s cancelled: %(points)s earned points were already "
+                            "spent or expired and could not be taken back",
+                            order=order.name,
+                            points=shortfall,
+                        ),
+                    }
+                )
+        return card_model._post_ledger_lines(credits + debits)
+
+    @api.model
+    def _bonus_reversal_base(self, order, card):
+        return {
+            "card_id": card.id,
+            "kind": "reversal",
+            "order_model": order._name,
+            "order_id": order.id,
+        }

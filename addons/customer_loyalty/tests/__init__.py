@@ -9,3 +9,8 @@ from . import test_sale_flow
 from . import test_tiers
 from . import test_tour
 from . import test_webhooks
+from . import test_security_ledger
+from . import test_security_sale
+from . import test_security_company
+from . import test_security_privacy
+from . import test_security_api

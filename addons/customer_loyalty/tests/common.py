@@ -56,6 +56,15 @@ class CustomerLoyaltyCase(CustomerBaseCase):
             card._change_points(points, "adjustment", reason="Test balance")
         return card
 
+    def backdate(self, lines, when):
+        """Date ledger lines in the past. The ledger is append-only, so the
+        fixture writes the date in SQL, as if the lines had been written then."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE loyalty_history SET date = %s WHERE id IN %s", [when, tuple(lines.ids)]
+        )
+        self.env.invalidate_all()
+
     def assertLedgerMatches(self, card):
         card.invalidate_recordset()
         total = sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used"))

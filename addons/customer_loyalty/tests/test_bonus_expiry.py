@@ -67,7 +67,7 @@ class TestBonusesAndExpiry(CustomerLoyaltyCase):
         card = self.issue_card(partner)  # 100 welcome points, today
         old = fields.Datetime.now() - relativedelta(months=13)
         welcome = card.history_ids
-        welcome.date = old
+        self.backdate(welcome, old)
         card._change_points(50, "action", description="Recent review")
         card._change_points(-30, "spent", description="Spent")
         expired = self.env["loyalty.card"]._cron_expire_points()
@@ -82,7 +82,7 @@ class TestBonusesAndExpiry(CustomerLoyaltyCase):
         cards = self.env["loyalty.card"]
         for name in ("Анна", "Богдан", "Віра"):
             cards |= self.issue_card(self.create_customer(firstname=name))
-        cards.history_ids.date = fields.Datetime.now() - relativedelta(months=13)
+        self.backdate(cards.history_ids, fields.Datetime.now() - relativedelta(months=13))
         first = self.env["loyalty.card"]._cron_expire_points(batch_size=2)
         self.assertEqual(len(first), 2)
         second = self.env["loyalty.card"]._cron_expire_points(batch_size=2)
@@ -92,7 +92,7 @@ class TestBonusesAndExpiry(CustomerLoyaltyCase):
     def test_expiry_warning_email(self):
         partner = self.create_customer(email="olena@example.com")
         card = self.issue_card(partner)
-        card.history_ids.date = fields.Datetime.now() - relativedelta(months=12, days=-5)
+        self.backdate(card.history_ids, fields.Datetime.now() - relativedelta(months=12, days=-5))
         warned = self.env["loyalty.card"]._cron_warn_expiring_points()
         self.assertEqual(warned, card)
         self.assertEqual(card.expiry_warning_date, fields.Date.context_today(card))

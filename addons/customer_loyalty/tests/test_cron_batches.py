@@ -50,7 +50,7 @@ class TestCronBatches(CustomerLoyaltyCase):
         cards = self.env["loyalty.card"]
         for name in ("Анна", "Богдан", "Віра", "Галина", "Дмитро"):
             cards |= self.issue_card(self.create_customer(firstname=name))
-        cards.history_ids.date = old  # 100 old welcome points on each card
+        self.backdate(cards.history_ids, old)  # 100 old welcome points on each card
         all_old, spent, recent, consumed, blocked = cards
         spent._change_points(-30, "spent", description="Spent")
         recent._change_points(50, "action", description="Recent review")

@@ -19,7 +19,7 @@ class TestLoyaltyWebhooks(CustomerLoyaltyCase):
         cls.subscription = cls.env["customer.webhook.subscription"].create(
             {
                 "name": "CRM",
-                "url": "http://127.0.0.1:9/hook",
+                "url": "https://crm.example.com/hook",
                 "events": "tier.changed, points.earned, points.spent",
             }
         )
@@ -56,7 +56,7 @@ class TestLoyaltyWebhooks(CustomerLoyaltyCase):
 
     def test_expired_points_are_taken_points(self):
         card = self.issue_card(self.create_customer())
-        card.history_ids.date = fields.Datetime.now() - relativedelta(months=13)
+        self.backdate(card.history_ids, fields.Datetime.now() - relativedelta(months=13))
         self.env["loyalty.card"]._cron_expire_points()
         [expired] = self.payloads("points.spent")
         self.assertEqual((expired["kind"], expired["points"]), ("expired", 100.0))

@@ -39,18 +39,45 @@ RFM_SEGMENT_CASE = """
 """
 
 
+RFM_FIELDS = [
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_code",
+    "rfm_segment",
+    "rfm_revenue",
+]
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    rfm_recency = fields.Integer("Recency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_frequency = fields.Integer("Frequency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_monetary = fields.Integer("Monetary Score", readonly=True, copy=False, aggregator="avg")
-    rfm_code = fields.Char("RFM Code", readonly=True, copy=False, index="btree_not_null")
-    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM Segment", readonly=True, copy=False)
-    rfm_revenue = fields.Float(
-        "RFM Window Revenue", readonly=True, copy=False, digits="Product Price"
+    # Company-dependent, like the purchase counters: each company scores its
+    # customers with its own orders, and computing one company never touches
+    # the values of another.
+    rfm_recency = fields.Integer(
+        "Recency Score", readonly=True, copy=False, aggregator="avg", company_dependent=True
     )
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, copy=False, index=True)
+    rfm_frequency = fields.Integer(
+        "Frequency Score", readonly=True, copy=False, aggregator="avg", company_dependent=True
+    )
+    rfm_monetary = fields.Integer(
+        "Monetary Score", readonly=True, copy=False, aggregator="avg", company_dependent=True
+    )
+    rfm_code = fields.Char("RFM Code", readonly=True, copy=False, company_dependent=True)
+    rfm_segment = fields.Selection(
+        RFM_SEGMENTS, "RFM Segment", readonly=True, copy=False, company_dependent=True
+    )
+    rfm_revenue = fields.Float(
+        "RFM Window Revenue",
+        readonly=True,
+        copy=False,
+        digits="Product Price",
+        company_dependent=True,
+    )
+    lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES, readonly=True, copy=False, company_dependent=True
+    )
     lifecycle_transition_ids = fields.One2many(
         "customer.lifecycle.transition", "partner_id", string="Lifecycle History"
     )
@@ -242,13 +269,38 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _compute_rfm_scores(self):
-        """Score customers 1-5 by quintiles (NTILE) over the analysis window, in SQL."""
+        """Score customers 1-5 by quintiles (NTILE), per company, in SQL."""
+        self.env.flush_all()
+        for company in self.env["res.company"].sudo().search([]):
+            self.with_company(company)._compute_company_rfm_scores()
+        self.invalidate_model(RFM_FIELDS)
+
+    @api.model
+    def _compute_company_rfm_scores(self):
+        """Score the customers of the current company with its orders over the window.
+
+        Only the company's key of the company-dependent columns is set or
+        removed: the scores of the other companies stay as they are.
+        """
+        company = self.env.company
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("customer_segments.rfm_window_days", 365)
         )
-        self.env.flush_all()
+        columns = {
+            "rfm_recency": "r",
+            "rfm_frequency": "f",
+            "rfm_monetary": "m",
+            "rfm_code": "code",
+            "rfm_segment": "segment",
+            "rfm_revenue": "revenue",
+        }
+        cleared = ", ".join(f"{name} = p.{name} - %(key)s::text" for name in columns)
+        scores = ", ".join(
+            f"{name} = COALESCE(p.{name}, '{{}}') || jsonb_build_object(%(key)s::text, s.{col})"
+            for name, col in columns.items()
+        )
         self.env.cr.execute(
             SQL(
                 f"""
@@ -264,34 +316,26 @@ class ResPartner(models.Model):
                            NTILE(5) OVER (ORDER BY orders, partner_id) AS f,
                            NTILE(5) OVER (ORDER BY revenue, partner_id) AS m
                       FROM agg
+                ), named AS (
+                    SELECT partner_id, revenue, r, f, m,
+                           r::text || f::text || m::text AS code,
+                           {RFM_SEGMENT_CASE} AS segment
+                      FROM scored
                 ), cleared AS (
                     UPDATE res_partner p
-                       SET rfm_recency = NULL, rfm_frequency = NULL, rfm_monetary = NULL,
-                           rfm_code = NULL, rfm_segment = NULL, rfm_revenue = NULL
-                     WHERE p.rfm_code IS NOT NULL
+                       SET {cleared}
+                     WHERE p.rfm_code ? %(key)s::text
                        AND NOT EXISTS (SELECT 1 FROM scored s WHERE s.partner_id = p.id)
                 )
                 UPDATE res_partner p
-                   SET rfm_recency = s.r, rfm_frequency = s.f, rfm_monetary = s.m,
-                       rfm_code = s.r::text || s.f::text || s.m::text,
-                       rfm_segment = {RFM_SEGMENT_CASE},
-                       rfm_revenue = s.revenue
-                  FROM scored s
+                   SET {scores}
+                  FROM named s
                  WHERE p.id = s.partner_id
                 """,
-                company=self.env.company.id,
+                company=company.id,
+                key=str(company.id),
                 days=days,
             )
-        )
-        self.invalidate_model(
-            [
-                "rfm_recency",
-                "rfm_frequency",
-                "rfm_monetary",
-                "rfm_code",
-                "rfm_segment",
-                "rfm_revenue",
-            ]
         )
 
     # ------------------------------------------------------------------
@@ -307,9 +351,18 @@ class ResPartner(models.Model):
         A first classification is recorded by the statement itself; only moves
         (usually few) come back to Python, created through the ORM so that
         automations react to them. Memory does not grow with the base.
+        Each company classifies its customers with its own orders.
         """
-        params = self.env["ir.config_parameter"].sudo()
         self.env.flush_all()
+        for company in self.env["res.company"].sudo().search([]):
+            self.with_company(company)._compute_company_lifecycle_stages()
+
+    @api.model
+    def _compute_company_lifecycle_stages(self):
+        """Lifecycle stages of the customers in the current company (its key
+        of the company-dependent column only), with their transitions."""
+        company = self.env.company
+        params = self.env["ir.config_parameter"].sudo()
         self.env.cr.execute(
             SQL(
                 f"""
@@ -317,7 +370,7 @@ class ResPartner(models.Model):
                     SELECT partner_id, COUNT(*) AS orders, MAX(date_order) AS last_date
                       FROM ({ORDERS_SQL}) o GROUP BY partner_id
                 ), target AS (
-                    SELECT p.id, p.lifecycle_stage AS old_stage,
+                    SELECT p.id, p.lifecycle_stage ->> %(key)s::text AS old_stage,
                            CASE
                                WHEN f.partner_id IS NULL THEN 'prospect'
                                WHEN f.last_date < now() - make_interval(days => %(lost)s)
@@ -334,7 +387,9 @@ class ResPartner(models.Model):
                        AND (f.partner_id IS NOT NULL OR p.customer_rank > 0
                             OR p.customer_registration_date IS NOT NULL)
                 ), changed AS (
-                    UPDATE res_partner p SET lifecycle_stage = t.new_stage
+                    UPDATE res_partner p
+                       SET lifecycle_stage = COALESCE(p.lifecycle_stage, '{{}}')
+                                             || jsonb_build_object(%(key)s::text, t.new_stage)
                       FROM target t
                      WHERE p.id = t.id AND t.old_stage IS DISTINCT FROM t.new_stage
                  RETURNING p.id, t.old_stage, t.new_stage
@@ -350,7 +405,8 @@ class ResPartner(models.Model):
                 )
                 SELECT id, old_stage, new_stage FROM changed WHERE old_stage IS NOT NULL
                 """,
-                company=self.env.company.id,
+                company=company.id,
+                key=str(company.id),
                 uid=self.env.uid,
                 lost=int(params.get_param("customer_segments.lost_days", 365)),
                 at_risk=int(params.get_param("customer_segments.at_risk_days", 180)),
@@ -367,7 +423,7 @@ class ResPartner(models.Model):
                     "partner_id": pid,
                     "from_stage": old,
                     "to_stage": new,
-                    "company_id": self.env.company.id,
+                    "company_id": company.id,
                 }
                 for pid, old, new in moves
             ]
@@ -414,3 +470,24 @@ class ResPartner(models.Model):
         for partner in partners:
             template.send_mail(partner.id)
         partners.write({"welcome_email_sent": True})
+
+    def _customer_erase_traces(self):
+        """Forgetting customers also deletes the mailing contacts made for
+        their addresses by segment mailing lists, and the address kept in
+        mailing statistics."""
+        emails = [email for email in self.mapped("email_normalized") if email]
+        if emails:
+            contacts = (
+                self.env["mailing.contact"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("email_normalized", "in", emails)])
+            )
+            self.env["mail.message"].sudo().search(
+                [("model", "=", "mailing.contact"), ("res_id", "in", contacts.ids)]
+            ).unlink()
+            contacts.unlink()
+            self.env["mailing.trace"].sudo().search([("email", "in", emails)]).write(
+                {"email": False}
+            )
+        return super()._customer_erase_traces()

@@ -7,3 +7,5 @@ from . import test_lifecycle
 from . import test_mailing_rules
 from . import test_rfm
 from . import test_segment_refresh
+from . import test_security_company
+from . import test_security_forget

@@ -31,7 +31,7 @@ class TestSegmentRefresh(SegmentCase):
 
     def test_moves_are_sent_to_webhooks(self):
         self.env["customer.webhook.subscription"].create(
-            {"name": "CRM", "url": "http://127.0.0.1:9/hook", "events": "segment.entered"}
+            {"name": "CRM", "url": "https://crm.example.com/hook", "events": "segment.entered"}
         )
         segment = self.env["customer.segment"].create(
             {"name": "Odesa", "kind": "rule", "domain": "[('city', '=', 'Odesa')]"}
