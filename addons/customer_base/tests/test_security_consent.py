@@ -217,6 +217,7 @@ class TestDoubleOptIn(CustomerApiMixin, CustomerBaseCase, HttpCase):
             },
         )
         self.assertEqual(response.status_code, 200)
+        self.env["customer.registration.request"].sudo()._cron_process_pending()
         self.env.invalidate_all()
         return self.env["res.partner"].search([("email", "=", email)])
 
