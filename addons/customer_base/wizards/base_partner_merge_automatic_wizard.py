@@ -42,8 +42,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         """Odoo copies any set boolean of the merged contacts onto the survivor;
         consent flags must instead follow the history, which Odoo has moved to
         the survivor by now: bring every flag in line with it first so that
-        the copy agrees with the history."""
+        the copy agrees with the history.
+
+        Odoo reads every field of the merged contacts, some restricted to
+        administrators (credit limit...): the copy runs as the system, after
+        ``_merge`` checked that this user may merge these contacts.
+        """
         partners = src_partners | dst_partner
         decisions = self.env["customer.consent"].sudo()._latest_decisions(partners.ids)
         partners._sync_consent_flags(decisions)
-        return super()._update_values(src_partners, dst_partner)
+        return super(BasePartnerMergeAutomaticWizard, self.sudo())._update_values(
+            src_partners.sudo(), dst_partner.sudo()
+        )
